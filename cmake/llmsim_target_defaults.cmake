@@ -1,0 +1,13 @@
+# llmsim_target_defaults(<target>): C++20, warnings and optional sanitizers for one target.
+function(llmsim_target_defaults target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion)
+  if(LLMSIM_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(LLMSIM_SANITIZE)
+    list(JOIN LLMSIM_SANITIZE "," _san)
+    target_compile_options(${target} PRIVATE -fsanitize=${_san} -fno-omit-frame-pointer)
+    target_link_options(${target} PUBLIC -fsanitize=${_san})
+  endif()
+endfunction()

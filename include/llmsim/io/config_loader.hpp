@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// Loading and validating YAML simulation configs; serialising the resolved config.
+#pragma once
+
+#include <string>
+
+#include "llmsim/llm/config.hpp"
+
+namespace llmsim::io {
+
+/// Reads a YAML config, resolves referenced model/hardware files and relative paths (relative to the file that
+/// names them), applies Vidur's defaults and validates every value. Throws ConfigError naming the file, the
+/// key and the valid values; unknown keys are errors too (a typo must not be silently ignored).
+llm::SimulationConfig load_config(const std::string& path);
+
+/// The fully resolved config as pretty-printed JSON (stored with every result file).
+std::string config_to_json(const llm::SimulationConfig& config);
+
+}  // namespace llmsim::io

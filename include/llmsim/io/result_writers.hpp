@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Writing SimulationResults: one HDF5 file (h5py/pandas-readable), optional CSVs and a Chrome trace.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "llmsim/llm/results.hpp"
+
+namespace llmsim::io {
+
+/// Facts about the run stored as root attributes of the HDF5 file.
+struct RunMetadata {
+  std::string config_json;  ///< resolved config (config_to_json)
+  std::uint64_t seed = 0;
+  std::int32_t num_ranks = 1;
+  std::string partition = "single";  ///< how replicas were spread over ranks
+};
+
+/// Writes `path` atomically (to `path.tmp`, renamed on success): datasets /requests, /batches, /replica_stages,
+/// /replicas as 1-D compound datasets, each with a JSON `units` attribute; root attributes from `meta`.
+/// Object timestamps are disabled, so equal results give byte-identical files.
+void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path);
+
+/// Writes requests.csv, batches.csv, replica_stages.csv and replicas.csv into `dir` (created if missing).
+void write_csv(const llm::SimulationResults& results, const std::string& dir);
+
+/// Writes a chrome://tracing JSON file with one complete event per batch stage (pid = replica, tid = stage).
+void write_chrome_trace(const llm::SimulationResults& results, const std::string& path);
+
+}  // namespace llmsim::io

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// Typed, validated configuration of one simulation (Vidur's config surface, nested the same way).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "llmsim/util/sim_time.hpp"
+
+namespace llmsim::llm {
+
+/// Transformer shape (Vidur `model_config`). Only these fields influence the simulation.
+struct ModelSpec {
+  std::string name;
+  int num_layers = 0;
+  int num_q_heads = 0;
+  int num_kv_heads = 0;
+  int embedding_dim = 0;
+  int mlp_hidden_dim = 0;
+  int max_position_embeddings = 0;
+  bool use_gated_mlp = true;
+  int vocab_size = 0;
+  bool post_attn_norm = true;
+};
+
+/// GPU SKU (Vidur `device_config`). `price_per_hour` (USD per GPU-hour) is ours, for cost-normalised results.
+struct DeviceSpec {
+  std::string name;
+  double fp16_tflops = 0;
+  double total_memory_gb = 0;
+  double price_per_hour = 0;
+};
+
+/// Node / interconnect SKU (Vidur `node_config`).
+struct NodeSpec {
+  std::string name;
+  int num_devices_per_node = 0;
+};
+
+struct ReplicaConfig {
+  ModelSpec model;
+  DeviceSpec device;
+  NodeSpec node;
+  int tensor_parallel_size = 1;
+  int num_pipeline_stages = 1;
+  double memory_margin_fraction = 0.1;
+};
+
+/// Replica (per-replica batching) scheduler; `name` is one of vllm, sarathi, orca, faster_transformer, lightllm.
+struct ReplicaSchedulerConfig {
+  std::string name = "sarathi";
+  int batch_size_cap = 128;
+  int block_size = 16;
+  double watermark_blocks_fraction = 0.01;
+  std::optional<std::int64_t> num_blocks;  ///< unset: computed by the memory planner
+  int max_tokens_in_batch = 4096;          ///< vllm, lightllm
+  int max_waiting_iters = 10;              ///< lightllm
+  int chunk_size = 512;                    ///< sarathi
+};
+
+/// Global scheduler (router); `name` is one of round_robin, random, lor.
+struct GlobalSchedulerConfig {
+  std::string name = "round_robin";
+};
+
+struct ClusterConfig {
+  int num_replicas = 1;
+  ReplicaConfig replica;
+  GlobalSchedulerConfig global_scheduler;
+  ReplicaSchedulerConfig replica_scheduler;
+};
+
+/// Inter-arrival generator; `name` is one of poisson, gamma, static, trace.
+struct IntervalGeneratorConfig {
+  std::string name = "poisson";
+  double qps = 0.5;                  ///< poisson (default 0.5), gamma (Vidur default 0.2)
+  double cv = 0.5;                   ///< gamma
+  std::string trace_file;            ///< trace: CSV with an `arrival_time` datetime column
+  std::string start_time = "1970-01-04 12:00:00";
+  std::string end_time = "1970-01-04 15:00:00";
+  double time_scale_factor = 1.0;
+};
+
+/// Request length generator; `name` is one of fixed, uniform, zipf, trace.
+struct LengthGeneratorConfig {
+  std::string name = "fixed";
+  std::uint64_t seed = 42;           ///< zipf and trace (shuffle) use their own stream with this seed
+  std::int64_t max_tokens = 4096;
+  std::int64_t prefill_tokens = 2048;  ///< fixed
+  std::int64_t decode_tokens = 512;    ///< fixed
+  std::int64_t min_tokens = 1024;      ///< uniform, zipf
+  double prefill_to_decode_ratio = 20.0;  ///< uniform, zipf
+  double theta = 0.6;                  ///< zipf
+  bool scramble = false;               ///< zipf (rejected: non-deterministic in Vidur)
+  std::string trace_file;              ///< trace: CSV with num_prefill_tokens, num_decode_tokens
+  double prefill_scale_factor = 1.0;
+  double decode_scale_factor = 1.0;
+};
+
+/// Request generator; `name` is `synthetic` (length x interval generators) or `trace_replay`.
+struct RequestGeneratorConfig {
+  std::string name = "synthetic";
+  std::uint64_t seed = 42;
+  std::optional<std::int64_t> num_requests = 128;  ///< synthetic
+  std::optional<double> duration;                  ///< synthetic, seconds
+  LengthGeneratorConfig length;
+  IntervalGeneratorConfig interval;
+  // trace_replay
+  std::string trace_file;  ///< CSV with arrived_at, num_prefill_tokens, num_decode_tokens
+  double prefill_scale_factor = 1.0;
+  double decode_scale_factor = 1.0;
+  double time_scale_factor = 1.0;
+  std::int64_t max_tokens = 4096;
+
+  /// Tokens per request assumed by memory planning (Vidur: the length generator's, or trace_replay's own).
+  std::int64_t effective_max_tokens() const { return name == "trace_replay" ? max_tokens : length.max_tokens; }
+};
+
+/// Execution-time predictor. `vidur_table` reads Vidur's per-operator prediction tables from `table_dir`.
+struct PredictorConfig {
+  std::string name = "vidur_table";
+  std::string table_dir;
+  int kv_cache_prediction_granularity = 64;
+  int prediction_max_prefill_chunk_size = 4096;
+  int prediction_max_batch_size = 128;
+  int prediction_max_tokens_per_request = 4096;
+  double attention_decode_batching_overhead_fraction = 0.1;
+  double attention_prefill_batching_overhead_fraction = 0.1;
+  double nccl_cpu_launch_overhead_ms = 0.02;
+  double nccl_cpu_skew_overhead_per_device_ms = 0.0;
+};
+
+/// What is recorded and written.
+struct MetricsConfig {
+  bool store_batch_metrics = true;
+  bool write_csv = false;          ///< also write CSV files beside the HDF5 file
+  bool enable_chrome_trace = false;
+};
+
+struct SimulationConfig {
+  std::uint64_t seed = 42;
+  double time_limit_s = 0;  ///< simulated seconds; 0 = unlimited
+  ClusterConfig cluster;
+  RequestGeneratorConfig request_generator;
+  PredictorConfig predictor;
+  MetricsConfig metrics;
+};
+
+}  // namespace llmsim::llm

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+// ReplicaScheduler: per-replica batching policy and paged KV-cache bookkeeping (Vidur spec section 4).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "llmsim/llm/batch.hpp"
+#include "llmsim/llm/config.hpp"
+
+namespace llmsim::llm {
+
+/// Base of the five batching policies. Non-virtual interface: on_schedule()/on_batch_end() keep the common
+/// bookkeeping (in-flight batch count, memory map); policies implement get_next_batch()/do_on_batch_end().
+///
+/// How to add a policy: derive, implement the two hooks with the memory primitives below, and add it to
+/// make_replica_scheduler() in replica_scheduler_factory.cpp.
+class ReplicaScheduler {
+ public:
+  /// `max_request_tokens` is the request generator's max_tokens (MT); it sizes the KV plan.
+  ReplicaScheduler(const ReplicaSchedulerConfig& config, const ReplicaConfig& replica,
+                   std::int64_t max_request_tokens, RequestStore& requests);
+  virtual ~ReplicaScheduler() = default;
+  ReplicaScheduler(const ReplicaScheduler&) = delete;
+  ReplicaScheduler& operator=(const ReplicaScheduler&) = delete;
+
+  /// A request routed to this replica joins the pending queue.
+  void add_request(RequestId id) { request_queue_.push_back(id); }
+  /// Creates batches while fewer than P batches are in flight (Vidur on_schedule).
+  std::vector<Batch> on_schedule();
+  /// Called once the batch's last stage has finished and its requests were updated.
+  void on_batch_end(const Batch& batch);
+
+  std::size_t num_pending_requests() const { return request_queue_.size(); }
+  /// True when nothing is pending and no request holds memory.
+  bool is_empty() const { return request_queue_.empty() && allocation_map_.empty(); }
+  double memory_usage_percent() const;
+  std::int64_t num_blocks() const { return num_blocks_; }
+  std::int64_t num_allocated_blocks() const { return num_allocated_blocks_; }
+  int num_running_batches() const { return num_running_batches_; }
+
+ protected:
+  /// The policy's next batch, or nullopt when it has nothing to run now.
+  virtual std::optional<Batch> get_next_batch() = 0;
+  /// Policy-specific handling of a finished batch (free completed requests, re-queue running ones).
+  virtual void do_on_batch_end(const Batch& batch) = 0;
+
+  bool can_allocate(std::int64_t num_blocks) const { return num_blocks_ - num_allocated_blocks_ >= num_blocks; }
+  void allocate(RequestId id, std::int64_t num_blocks);
+  void free(RequestId id);
+  bool is_allocated(RequestId id) const { return allocation_map_.contains(id); }
+  std::int64_t allocated_blocks(RequestId id) const;
+  std::size_t num_allocated_requests() const { return allocation_map_.size(); }
+  /// Base token rule: 1 after prefill, else the whole (current) prompt.
+  std::int64_t next_tokens(const Request& r) const;
+  Batch make_batch(std::vector<RequestId> ids, std::vector<std::int64_t> tokens) const {
+    return Batch(std::move(ids), std::move(tokens), requests_);
+  }
+
+  Request& request(RequestId id) { return requests_[static_cast<std::size_t>(id)]; }
+  const Request& request(RequestId id) const { return requests_[static_cast<std::size_t>(id)]; }
+
+  const ReplicaSchedulerConfig& config() const { return config_; }
+  int num_stages() const { return num_stages_; }
+  std::int64_t max_blocks_per_sequence() const { return max_blocks_per_sequence_; }
+  /// min(planner max batch size, batch_size_cap): Orca and FasterTransformer's batch limit.
+  std::int64_t max_batch_size() const { return max_batch_size_; }
+  /// batch_size_cap // P: vLLM, Sarathi and LightLLM's per-batch limit.
+  std::int64_t max_micro_batch_size() const { return config_.batch_size_cap / num_stages_; }
+  /// int(watermark_blocks_fraction x num_blocks): free blocks vLLM/Sarathi keep when admitting.
+  std::int64_t watermark_blocks() const { return watermark_blocks_; }
+
+  std::deque<RequestId> request_queue_;
+
+ private:
+  ReplicaSchedulerConfig config_;
+  RequestStore& requests_;
+  int num_stages_;
+  std::int64_t max_blocks_per_sequence_;
+  std::int64_t max_batch_size_;
+  std::int64_t num_blocks_;
+  std::int64_t watermark_blocks_;
+  std::int64_t num_allocated_blocks_ = 0;
+  int num_running_batches_ = 0;
+  std::unordered_map<RequestId, std::int64_t> allocation_map_;
+};
+
+/// Names accepted by make_replica_scheduler, for error messages and --help.
+const std::vector<std::string>& replica_scheduler_names();
+
+/// Creates the policy named `config.name`; throws ConfigError listing valid names if unknown.
+std::unique_ptr<ReplicaScheduler> make_replica_scheduler(const ReplicaSchedulerConfig& config,
+                                                         const ReplicaConfig& replica,
+                                                         std::int64_t max_request_tokens, RequestStore& requests);
+
+}  // namespace llmsim::llm

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// Request: one inference request and its life-cycle bookkeeping (Vidur `Request`, spec section 3.2).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "llmsim/util/sim_time.hpp"
+
+namespace llmsim::llm {
+
+using RequestId = std::int64_t;
+using ReplicaId = std::int32_t;
+
+/// A request's arrival and size, as produced by a request generator.
+struct RequestSpec {
+  SimTime arrived_at = 0;
+  std::int64_t num_prefill_tokens = 0;
+  std::int64_t num_decode_tokens = 0;
+};
+
+/// Mutable state of one request. Transition functions follow Vidur's exactly, including restart() rewriting
+/// the prefill/decode split. All times are SimTime (ns).
+class Request {
+ public:
+  Request(RequestId id, const RequestSpec& spec);
+
+  void on_batch_schedule(SimTime t);
+  void on_batch_stage_schedule(SimTime t);
+  void on_batch_stage_end(SimTime t, SimTime execution_time, SimTime model_execution_time);
+  /// `tokens`: tokens processed for this request in the finished batch.
+  void on_batch_end(SimTime t, std::int64_t tokens);
+  /// Preemption by recompute: all tokens seen so far become the new prompt.
+  void restart();
+
+  RequestId id() const { return id_; }
+  SimTime arrived_at() const { return arrived_at_; }
+  std::int64_t num_prefill_tokens() const { return num_prefill_tokens_; }
+  std::int64_t num_decode_tokens() const { return num_decode_tokens_; }
+  std::int64_t num_original_prefill_tokens() const { return original_prefill_tokens_; }
+  std::int64_t num_original_decode_tokens() const { return original_decode_tokens_; }
+  std::int64_t num_processed_tokens() const { return num_processed_tokens_; }
+  std::int64_t num_total_tokens() const { return num_prefill_tokens_ + num_decode_tokens_; }
+  bool is_prefill_complete() const { return is_prefill_complete_; }
+  bool completed() const { return completed_; }
+  bool scheduled() const { return scheduled_; }
+  int num_restarts() const { return num_restarts_; }
+  SimTime scheduled_at() const { return scheduled_at_; }
+  SimTime scheduling_delay() const { return scheduling_delay_; }
+  SimTime prefill_completed_at() const { return prefill_completed_at_; }
+  SimTime completed_at() const { return completed_at_; }
+  SimTime execution_time() const { return execution_time_; }
+  SimTime model_execution_time() const { return model_execution_time_; }
+  SimTime preempted_time() const { return preempted_time_; }
+  SimTime latest_iteration_scheduling_delay() const { return latest_iteration_scheduling_delay_; }
+
+ private:
+  RequestId id_;
+  SimTime arrived_at_;
+  std::int64_t num_prefill_tokens_;
+  std::int64_t num_decode_tokens_;
+  std::int64_t original_prefill_tokens_;
+  std::int64_t original_decode_tokens_;
+  std::int64_t num_processed_tokens_ = 0;
+  SimTime scheduled_at_ = 0;
+  SimTime execution_time_ = 0;
+  SimTime model_execution_time_ = 0;
+  SimTime scheduling_delay_ = 0;
+  SimTime preempted_time_ = 0;
+  SimTime completed_at_ = 0;
+  SimTime prefill_completed_at_ = 0;
+  SimTime latest_stage_completed_at_ = 0;
+  SimTime latest_iteration_completed_at_ = 0;
+  SimTime latest_iteration_scheduling_delay_ = 0;
+  bool scheduled_ = false;
+  bool completed_ = false;
+  bool is_prefill_complete_ = false;
+  bool has_completed_stage_ = false;
+  bool has_completed_prefill_ = false;
+  int num_restarts_ = 0;
+};
+
+/// All requests of a simulation, indexed by id (ids are 0..N-1 in generation order).
+using RequestStore = std::vector<Request>;
+
+}  // namespace llmsim::llm

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// SimulationResults: every metric a run produces, as plain rows sorted by id (what the writers serialise).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "llmsim/llm/request.hpp"
+#include "llmsim/util/sim_time.hpp"
+
+namespace llmsim::llm {
+
+/// Per-request metrics with Vidur's request_metrics.csv definitions (spec 8.2). Times are SimTime (ns);
+/// `*_normalized` are seconds per token (doubles), divided by the post-restart token counts as Vidur does.
+/// Times of a request that did not finish (time limit) are -1.
+struct RequestRecord {
+  std::int64_t request_id = 0;
+  std::int32_t replica_id = -1;
+  std::uint8_t completed = 0;
+  std::int32_t num_restarts = 0;
+  std::int64_t num_prefill_tokens = 0;  ///< as generated
+  std::int64_t num_decode_tokens = 0;   ///< as generated
+  std::int64_t num_tokens = 0;          ///< prefill + decode, as generated
+  double pd_ratio = 0;                  ///< prefill / decode, as generated
+  SimTime arrived_at = 0;
+  SimTime inter_arrival_delay = -1;  ///< -1 for the first request
+  SimTime scheduled_at = -1;
+  SimTime prefill_completed_at = -1;
+  SimTime completed_at = -1;
+  SimTime e2e_time = -1;
+  SimTime execution_time = -1;
+  SimTime model_execution_time = -1;
+  SimTime preemption_time = -1;
+  SimTime scheduling_delay = -1;
+  SimTime execution_plus_preemption_time = -1;
+  SimTime prefill_e2e_time = -1;  ///< TTFT
+  SimTime prefill_time_execution_plus_preemption = -1;
+  SimTime decode_time_execution_plus_preemption = -1;
+  double e2e_time_normalized = -1;
+  double execution_time_normalized = -1;
+  double model_execution_time_normalized = -1;
+  double execution_plus_preemption_time_normalized = -1;
+  double prefill_time_execution_plus_preemption_normalized = -1;
+  double decode_time_execution_plus_preemption_normalized = -1;  ///< TBT (time per output token)
+};
+
+/// One row per batch (kept when metrics.store_batch_metrics is on).
+struct BatchRecord {
+  std::int32_t replica_id = 0;
+  std::int64_t batch_index = 0;  ///< per-replica sequence number
+  SimTime scheduled_at = 0;
+  SimTime completed_at = 0;
+  SimTime execution_time = 0;  ///< completed_at - scheduled_at (includes pipeline queueing)
+  std::int32_t size = 0;
+  std::int64_t num_tokens = 0;
+  std::int64_t num_prefill_tokens = 0;
+  std::int64_t num_decode_tokens = 0;
+};
+
+/// One row per (replica, pipeline stage).
+struct ReplicaStageRecord {
+  std::int32_t replica_id = 0;
+  std::int32_t stage_id = 0;
+  std::int64_t num_batch_stages = 0;
+  SimTime busy_time = 0;         ///< total time this stage executed
+  SimTime first_start = -1;      ///< first batch-stage start (-1 if idle all run)
+  SimTime last_end = -1;         ///< last batch-stage end
+  double busy_time_percent = 0;  ///< busy_time / (last_end - first_start), Vidur's weighted-mean window
+  double mfu_percent = 0;        ///< time-weighted MFU over the same window
+};
+
+/// One row per replica.
+struct ReplicaRecord {
+  std::int32_t replica_id = 0;
+  std::int64_t num_blocks = 0;
+  std::int64_t num_requests = 0;  ///< requests routed here
+  std::int64_t num_batches = 0;
+  double memory_usage_mean_percent = 0;  ///< Vidur's simple mean over scheduling/batch-end samples
+  double memory_usage_peak_percent = 0;
+};
+
+/// One row per batch stage; recorded only for the Chrome trace.
+struct BatchStageRecord {
+  std::int32_t replica_id = 0;
+  std::int32_t stage_id = 0;
+  std::int64_t batch_index = 0;
+  SimTime start = 0;
+  SimTime duration = 0;
+  std::vector<RequestId> request_ids;
+  std::vector<std::int64_t> num_tokens;
+};
+
+/// Everything a run produced. Rows are sorted by their ids so output never depends on processing order.
+struct SimulationResults {
+  std::vector<RequestRecord> requests;
+  std::vector<BatchRecord> batches;
+  std::vector<ReplicaStageRecord> replica_stages;
+  std::vector<ReplicaRecord> replicas;
+  std::vector<BatchStageRecord> batch_stages;  ///< empty unless the Chrome trace is enabled
+  SimTime makespan = 0;                        ///< time of the last processed event
+  std::uint64_t num_events = 0;
+  bool time_limit_reached = false;
+};
+
+}  // namespace llmsim::llm

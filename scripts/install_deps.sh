@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages llmsim needs to build, test and post-process (run as root or with sudo).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -o DPkg::Lock::Timeout=600
+$SUDO apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 \
+  cmake g++ make pkg-config zlib1g-dev \
+  openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools \
+  libboost-serialization-dev libspdlog-dev libeigen3-dev libgtest-dev \
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev \
+  python3-h5py python3-numpy

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// Common replica-scheduler bookkeeping (Vidur base_replica_scheduler.py; spec 4.1).
+#include "llmsim/llm/replica_scheduler.hpp"
+
+#include <algorithm>
+
+#include "llmsim/llm/memory_planner.hpp"
+#include "llmsim/util/assert.hpp"
+
+namespace llmsim::llm {
+
+ReplicaScheduler::ReplicaScheduler(const ReplicaSchedulerConfig& config, const ReplicaConfig& replica,
+                                   std::int64_t max_request_tokens, RequestStore& requests)
+    : config_(config),
+      requests_(requests),
+      num_stages_(replica.num_pipeline_stages),
+      max_blocks_per_sequence_(max_request_tokens / config.block_size) {
+  const MemoryPlanner planner(replica, max_request_tokens);
+  num_blocks_ = config.num_blocks.value_or(max_blocks_per_sequence_ * planner.max_request_slots());
+  max_batch_size_ = std::min<std::int64_t>(planner.max_batch_size(), config.batch_size_cap);
+  watermark_blocks_ = static_cast<std::int64_t>(config.watermark_blocks_fraction * static_cast<double>(num_blocks_));
+}
+
+std::vector<Batch> ReplicaScheduler::on_schedule() {
+  std::vector<Batch> batches;
+  while (num_running_batches_ < num_stages_) {
+    std::optional<Batch> batch = get_next_batch();
+    if (!batch) break;
+    batches.push_back(std::move(*batch));
+    ++num_running_batches_;
+  }
+  return batches;
+}
+
+void ReplicaScheduler::on_batch_end(const Batch& batch) {
+  --num_running_batches_;
+  LLMSIM_ASSERT(num_running_batches_ >= 0, "batch ended that was never scheduled");
+  do_on_batch_end(batch);
+}
+
+double ReplicaScheduler::memory_usage_percent() const {
+  return static_cast<double>(num_allocated_blocks_) * 100.0 / static_cast<double>(num_blocks_);
+}
+
+void ReplicaScheduler::allocate(RequestId id, std::int64_t num_blocks) {
+  num_allocated_blocks_ += num_blocks;
+  allocation_map_[id] += num_blocks;
+  LLMSIM_ASSERT(num_allocated_blocks_ <= num_blocks_, "allocated more KV blocks than exist");
+}
+
+void ReplicaScheduler::free(RequestId id) {
+  const auto it = allocation_map_.find(id);
+  LLMSIM_ASSERT(it != allocation_map_.end(), "freeing a request that holds no blocks");
+  num_allocated_blocks_ -= it->second;
+  allocation_map_.erase(it);
+  LLMSIM_ASSERT(num_allocated_blocks_ >= 0, "negative allocated block count");
+}
+
+std::int64_t ReplicaScheduler::allocated_blocks(RequestId id) const {
+  const auto it = allocation_map_.find(id);
+  return it == allocation_map_.end() ? 0 : it->second;
+}
+
+std::int64_t ReplicaScheduler::next_tokens(const Request& r) const {
+  LLMSIM_ASSERT(!r.completed(), "asked for the next tokens of a completed request");
+  return r.is_prefill_complete() ? 1 : r.num_prefill_tokens();
+}
+
+}  // namespace llmsim::llm

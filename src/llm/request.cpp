@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// Request transitions (Vidur vidur/entities/request.py; spec section 3.2).
+#include "llmsim/llm/request.hpp"
+
+#include "llmsim/util/assert.hpp"
+
+namespace llmsim::llm {
+
+Request::Request(RequestId id, const RequestSpec& spec)
+    : id_(id),
+      arrived_at_(spec.arrived_at),
+      num_prefill_tokens_(spec.num_prefill_tokens),
+      num_decode_tokens_(spec.num_decode_tokens),
+      original_prefill_tokens_(spec.num_prefill_tokens),
+      original_decode_tokens_(spec.num_decode_tokens) {
+  LLMSIM_ASSERT(spec.num_prefill_tokens > 0 && spec.num_decode_tokens > 0, "request needs p > 0 and d > 0");
+}
+
+void Request::on_batch_schedule(SimTime t) {
+  latest_iteration_scheduling_delay_ = t - latest_iteration_completed_at_;
+  if (scheduled_) return;
+  scheduled_ = true;
+  if (num_restarts_ > 0) return;  // keep the first attempt's scheduled_at / scheduling_delay
+  scheduled_at_ = t;
+  scheduling_delay_ = t - arrived_at_;
+}
+
+void Request::on_batch_stage_schedule(SimTime t) {
+  if (has_completed_stage_) {
+    preempted_time_ += t - latest_stage_completed_at_;
+  } else {
+    preempted_time_ = 0;
+  }
+}
+
+void Request::on_batch_stage_end(SimTime t, SimTime execution_time, SimTime model_execution_time) {
+  execution_time_ += execution_time;
+  model_execution_time_ += model_execution_time;
+  latest_stage_completed_at_ = t;
+  has_completed_stage_ = true;
+}
+
+void Request::on_batch_end(SimTime t, std::int64_t tokens) {
+  num_processed_tokens_ += tokens;
+  latest_iteration_completed_at_ = t;
+  LLMSIM_ASSERT(num_processed_tokens_ <= num_total_tokens(), "request processed more tokens than it has");
+  if (num_processed_tokens_ == num_prefill_tokens_) {
+    is_prefill_complete_ = true;
+    num_processed_tokens_ += 1;  // the prefill iteration also produces the first output token
+    if (!has_completed_prefill_) {
+      has_completed_prefill_ = true;
+      prefill_completed_at_ = t;
+    }
+  }
+  if (num_processed_tokens_ == num_total_tokens()) {
+    completed_at_ = t;
+    completed_ = true;
+  }
+}
+
+void Request::restart() {
+  const std::int64_t total = num_total_tokens();
+  num_prefill_tokens_ = num_processed_tokens_;
+  num_decode_tokens_ = total - num_prefill_tokens_;
+  num_processed_tokens_ = 0;
+  scheduled_ = false;
+  completed_ = false;
+  is_prefill_complete_ = false;
+  ++num_restarts_;
+}
+
+}  // namespace llmsim::llm
