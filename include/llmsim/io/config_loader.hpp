@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "llmsim/llm/config.hpp"
 
@@ -11,7 +12,8 @@ namespace llmsim::io {
 /// Reads a YAML config, resolves referenced model/hardware files and relative paths (relative to the file that
 /// names them), applies Vidur's defaults and validates every value. Throws ConfigError naming the file, the
 /// key and the valid values; unknown keys are errors too (a typo must not be silently ignored).
-llm::SimulationConfig load_config(const std::string& path);
+/// `overrides` are `dotted.key=yaml-value` strings (e.g. `cluster.num_replicas=4`) applied before validation.
+llm::SimulationConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
 /// The fully resolved config as pretty-printed JSON (stored with every result file).
 std::string config_to_json(const llm::SimulationConfig& config);
