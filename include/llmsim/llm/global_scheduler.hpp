@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// GlobalScheduler: routes queued requests to replicas (Vidur spec section 6).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "llmsim/llm/config.hpp"
+#include "llmsim/llm/request.hpp"
+
+namespace llmsim::llm {
+
+/// What the router knows about replica load. In one process it reads the replicas directly; a distributed run
+/// can serve a periodically refreshed snapshot instead.
+class ReplicaLoadView {
+ public:
+  virtual ~ReplicaLoadView() = default;
+  virtual int num_replicas() const = 0;
+  /// Requests routed to `replica` and not yet admitted into a batch (Vidur's num_pending_requests).
+  virtual std::size_t pending_requests(ReplicaId replica) const = 0;
+};
+
+/// Routing policy. schedule() receives the router's queue (already sorted by arrival) and returns one replica
+/// per request, in the same order.
+class GlobalScheduler {
+ public:
+  virtual ~GlobalScheduler() = default;
+  virtual std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) = 0;
+};
+
+/// Names accepted by make_global_scheduler.
+const std::vector<std::string>& global_scheduler_names();
+
+/// Creates the policy `config.name`. `seed` feeds the random policy's own stream. Throws ConfigError if unknown.
+std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config, std::uint64_t seed);
+
+}  // namespace llmsim::llm

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// ReplicaMetrics: per-replica accumulators of memory, stage busy time, MFU and batch rows.
+#pragma once
+
+#include <vector>
+
+#include "llmsim/llm/batch.hpp"
+#include "llmsim/llm/results.hpp"
+
+namespace llmsim::llm {
+
+/// Collects what one replica contributes to SimulationResults, with Vidur's metric definitions (spec 8.2)
+/// minus its meter-index rotation bug (spec 11 item 9): replica r's data is reported as replica r.
+class ReplicaMetrics {
+ public:
+  ReplicaMetrics(ReplicaId replica, int num_stages, bool keep_batches, bool keep_batch_stages);
+
+  /// Memory sample taken after a scheduling round that produced batches, and after every batch end.
+  void on_memory_sample(double percent);
+  void on_stage_start(int stage, SimTime start, SimTime duration, double mfu_percent, const Batch& batch);
+  void on_batch_end(const Batch& batch, SimTime end);
+  void on_request_routed() { ++num_requests_; }
+
+  /// Appends this replica's rows to `out`.
+  void finish(std::int64_t num_blocks, SimulationResults& out) const;
+
+ private:
+  struct StageAccumulator {
+    std::int64_t count = 0;
+    SimTime busy = 0;
+    SimTime first_start = -1;
+    SimTime last_end = -1;
+    double mfu_time_weighted = 0;  // sum of mfu% x duration (ns)
+  };
+
+  ReplicaId replica_;
+  bool keep_batches_;
+  bool keep_batch_stages_;
+  std::vector<StageAccumulator> stages_;
+  double memory_sum_ = 0;
+  std::int64_t memory_samples_ = 1;  // Vidur's meter starts with a (0, 0) sample
+  double memory_peak_ = 0;
+  std::int64_t num_requests_ = 0;
+  std::int64_t num_batches_ = 0;
+  std::vector<BatchRecord> batches_;
+  std::vector<BatchStageRecord> batch_stages_;
+};
+
+}  // namespace llmsim::llm

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+// Replica entity: batch formation, pipeline stages and batch completion (Vidur spec 2.3, 4.1, 4.2).
+#include "llmsim/llm/replica.hpp"
+
+#include "llmsim/llm/sim_events.hpp"
+#include "llmsim/util/assert.hpp"
+
+namespace llmsim::llm {
+
+Replica::Replica(ReplicaId id, const ClusterConfig& cluster, std::int64_t max_request_tokens,
+                 RequestStore& requests, const ExecutionTimePredictor& predictor, const MetricsConfig& metrics)
+    : id_(id),
+      requests_(requests),
+      predictor_(predictor),
+      scheduler_(make_replica_scheduler(cluster.replica_scheduler, cluster.replica, max_request_tokens, requests)),
+      mfu_(cluster.replica),
+      metrics_(id, cluster.replica.num_pipeline_stages, metrics.store_batch_metrics, metrics.enable_chrome_trace),
+      stages_(static_cast<std::size_t>(cluster.replica.num_pipeline_stages)) {}
+
+bool Replica::idle() const { return scheduler_->is_empty() && free_slots_.size() == slots_.size(); }
+
+void Replica::handle(const des::Event& event, des::Engine& engine) {
+  switch (event.kind) {
+    case kEventDispatch:
+      scheduler_->add_request(event.a);
+      metrics_.on_request_routed();
+      request_schedule(engine);
+      break;
+    case kEventReplicaSchedule:
+      on_replica_schedule(engine);
+      break;
+    case kEventStageEnd:
+      on_stage_end(static_cast<std::size_t>(event.a), static_cast<int>(event.b), engine);
+      break;
+    default:
+      LLMSIM_ASSERT(false, "replica received an unknown event kind");
+  }
+}
+
+void Replica::request_schedule(des::Engine& engine) {
+  if (schedule_pending_) return;  // one scheduling round per instant does all Vidur's duplicate events would do
+  schedule_pending_ = true;
+  engine.schedule(self_, self_, engine.now(), kPhaseReplicaSchedule, kEventReplicaSchedule);
+}
+
+void Replica::on_replica_schedule(des::Engine& engine) {
+  schedule_pending_ = false;
+  std::vector<Batch> batches = scheduler_->on_schedule();
+  if (batches.empty()) return;
+  metrics_.on_memory_sample(scheduler_->memory_usage_percent());
+  for (Batch& batch : batches) {
+    batch.replica = id_;
+    batch.index = next_batch_index_++;
+    batch.scheduled_at = engine.now();
+    for (RequestId r : batch.requests) requests_[static_cast<std::size_t>(r)].on_batch_schedule(engine.now());
+    stages_.front().queue.push_back(store_batch(std::move(batch)));
+  }
+  try_start_stage(0, engine);
+}
+
+std::size_t Replica::store_batch(Batch batch) {
+  if (free_slots_.empty()) {
+    slots_.push_back(std::move(batch));
+    return slots_.size() - 1;
+  }
+  const std::size_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  slots_[slot] = std::move(batch);
+  return slot;
+}
+
+void Replica::try_start_stage(int stage, des::Engine& engine) {
+  Stage& s = stages_[static_cast<std::size_t>(stage)];
+  if (s.busy || s.queue.empty()) return;
+  const std::size_t slot = s.queue.front();
+  s.queue.pop_front();
+  s.busy = true;
+  const Batch& batch = slots_[slot];
+  const ExecutionTime et = predictor_.predict(batch, requests_, stage);
+  s.execution_time = seconds_to_simtime(et.total_time_s());
+  s.model_execution_time = seconds_to_simtime(et.model_time_s());
+  LLMSIM_ASSERT(s.execution_time > 0, "predicted a non-positive stage time");
+  const SimTime now = engine.now();
+  metrics_.on_stage_start(stage, now, s.execution_time,
+                          mfu_.mfu_percent(batch, requests_, et.total_time_s()), batch);
+  for (RequestId r : batch.requests) requests_[static_cast<std::size_t>(r)].on_batch_stage_schedule(now);
+  engine.schedule(self_, self_, now + s.execution_time, kPhaseStageEnd, kEventStageEnd,
+                  static_cast<std::int64_t>(slot), stage);
+}
+
+void Replica::on_stage_end(std::size_t slot, int stage, des::Engine& engine) {
+  Stage& s = stages_[static_cast<std::size_t>(stage)];
+  s.busy = false;
+  for (RequestId r : slots_[slot].requests) {
+    requests_[static_cast<std::size_t>(r)].on_batch_stage_end(engine.now(), s.execution_time, s.model_execution_time);
+  }
+  // Vidur emits ReplicaStageSchedule for this stage before forwarding the batch (spec 2.3).
+  try_start_stage(stage, engine);
+  if (stage + 1 < static_cast<int>(stages_.size())) {
+    stages_[static_cast<std::size_t>(stage) + 1].queue.push_back(slot);
+    try_start_stage(stage + 1, engine);
+  } else {
+    on_batch_end(slot, engine);
+  }
+}
+
+void Replica::on_batch_end(std::size_t slot, des::Engine& engine) {
+  const Batch& batch = slots_[slot];
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    requests_[static_cast<std::size_t>(batch.requests[i])].on_batch_end(engine.now(), batch.num_tokens[i]);
+  }
+  scheduler_->on_batch_end(batch);
+  metrics_.on_batch_end(batch, engine.now());
+  metrics_.on_memory_sample(scheduler_->memory_usage_percent());
+  free_slots_.push_back(slot);
+  request_schedule(engine);
+}
+
+}  // namespace llmsim::llm

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// Per-replica metric accumulation (Vidur MetricsStore hooks for one replica; spec 8.1, 8.2).
+#include "llmsim/llm/replica_metrics.hpp"
+
+#include <algorithm>
+
+namespace llmsim::llm {
+
+ReplicaMetrics::ReplicaMetrics(ReplicaId replica, int num_stages, bool keep_batches, bool keep_batch_stages)
+    : replica_(replica),
+      keep_batches_(keep_batches),
+      keep_batch_stages_(keep_batch_stages),
+      stages_(static_cast<std::size_t>(num_stages)) {}
+
+void ReplicaMetrics::on_memory_sample(double percent) {
+  memory_sum_ += percent;
+  ++memory_samples_;
+  memory_peak_ = std::max(memory_peak_, percent);
+}
+
+void ReplicaMetrics::on_stage_start(int stage, SimTime start, SimTime duration, double mfu_percent,
+                                    const Batch& batch) {
+  StageAccumulator& s = stages_[static_cast<std::size_t>(stage)];
+  ++s.count;
+  s.busy += duration;
+  if (s.first_start < 0) s.first_start = start;
+  s.last_end = start + duration;
+  s.mfu_time_weighted += mfu_percent * static_cast<double>(duration);
+  if (keep_batch_stages_) {
+    batch_stages_.push_back(
+        BatchStageRecord{replica_, stage, batch.index, start, duration, batch.requests, batch.num_tokens});
+  }
+}
+
+void ReplicaMetrics::on_batch_end(const Batch& batch, SimTime end) {
+  ++num_batches_;
+  if (!keep_batches_) return;
+  batches_.push_back(BatchRecord{replica_, batch.index, batch.scheduled_at, end, end - batch.scheduled_at,
+                                 static_cast<std::int32_t>(batch.size()), batch.total_num_tokens,
+                                 batch.num_prefill_tokens, batch.num_decode_tokens});
+}
+
+void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) const {
+  for (std::size_t i = 0; i < stages_.size(); ++i) {
+    const StageAccumulator& s = stages_[i];
+    ReplicaStageRecord row{replica_, static_cast<std::int32_t>(i), s.count, s.busy, s.first_start, s.last_end, 0, 0};
+    const SimTime window = s.last_end - s.first_start;
+    if (s.count > 0 && window > 0) {
+      row.busy_time_percent = 100.0 * static_cast<double>(s.busy) / static_cast<double>(window);
+      row.mfu_percent = s.mfu_time_weighted / static_cast<double>(window);
+    }
+    out.replica_stages.push_back(row);
+  }
+  out.replicas.push_back(ReplicaRecord{replica_, num_blocks, num_requests_, num_batches_,
+                                       memory_sum_ / static_cast<double>(memory_samples_), memory_peak_});
+  out.batches.insert(out.batches.end(), batches_.begin(), batches_.end());
+  out.batch_stages.insert(out.batch_stages.end(), batch_stages_.begin(), batch_stages_.end());
+}
+
+}  // namespace llmsim::llm

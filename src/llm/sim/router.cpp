@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// Router entity: arrivals, global queue and routing (Vidur RequestArrivalEvent + GlobalScheduleEvent).
+#include "llmsim/llm/router.hpp"
+
+#include <algorithm>
+
+#include "llmsim/llm/sim_events.hpp"
+#include "llmsim/util/assert.hpp"
+
+namespace llmsim::llm {
+
+Router::Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, const ReplicaLoadView& load)
+    : requests_(requests), policy_(std::move(policy)), load_(load), assignment_(requests.size(), -1) {}
+
+void Router::attach(des::EntityId self, std::vector<des::EntityId> replica_entities, SimTime routing_latency) {
+  self_ = self;
+  replica_entities_ = std::move(replica_entities);
+  routing_latency_ = routing_latency;
+}
+
+void Router::start(des::Engine& engine) {
+  if (!requests_.empty()) {
+    engine.schedule(self_, self_, requests_.front().arrived_at(), kPhaseArrival, kEventArrival, 0);
+  }
+}
+
+void Router::handle(const des::Event& event, des::Engine& engine) {
+  switch (event.kind) {
+    case kEventArrival:
+      on_arrival(event.a, engine);
+      break;
+    case kEventGlobalSchedule:
+      on_global_schedule(engine);
+      break;
+    default:
+      LLMSIM_ASSERT(false, "router received an unknown event kind");
+  }
+}
+
+void Router::on_arrival(RequestId id, des::Engine& engine) {
+  queue_.push_back(id);
+  const auto next = static_cast<std::size_t>(id) + 1;
+  if (next < requests_.size()) {
+    engine.schedule(self_, self_, requests_[next].arrived_at(), kPhaseArrival, kEventArrival,
+                    static_cast<std::int64_t>(next));
+  }
+  if (!schedule_pending_) {
+    schedule_pending_ = true;
+    engine.schedule(self_, self_, engine.now(), kPhaseGlobalSchedule, kEventGlobalSchedule);
+  }
+}
+
+void Router::on_global_schedule(des::Engine& engine) {
+  schedule_pending_ = false;
+  std::stable_sort(queue_.begin(), queue_.end(), [this](RequestId x, RequestId y) {
+    return requests_[static_cast<std::size_t>(x)].arrived_at() < requests_[static_cast<std::size_t>(y)].arrived_at();
+  });
+  const std::vector<ReplicaId> targets = policy_->schedule(queue_, load_);
+  for (std::size_t i = 0; i < queue_.size(); ++i) {
+    assignment_[static_cast<std::size_t>(queue_[i])] = targets[i];
+    engine.schedule(self_, replica_entities_[static_cast<std::size_t>(targets[i])], engine.now() + routing_latency_,
+                    kPhaseDispatch, kEventDispatch, queue_[i]);
+  }
+  queue_.clear();
+}
+
+}  // namespace llmsim::llm
