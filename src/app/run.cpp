@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// One llmsim run: config -> requests -> predictor -> simulation -> HDF5/CSV/trace -> summary.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli_options.hpp"
+#include "llmsim/io/config_loader.hpp"
+#include "llmsim/io/result_writers.hpp"
+#include "llmsim/llm/request_generator.hpp"
+#include "llmsim/llm/simulation.hpp"
+#include "run_summary.hpp"
+
+namespace llmsim::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::shared_ptr<spdlog::logger> make_logger(const CliOptions& opt) {
+  auto logger = spdlog::stderr_color_st("llmsim");
+  logger->set_pattern("[%H:%M:%S] %^%l%$ %v");
+  logger->set_level(opt.quiet ? spdlog::level::warn : spdlog::level::from_str(opt.log_level));
+  return logger;
+}
+
+llm::SimulationConfig load(const CliOptions& opt) {
+  llm::SimulationConfig config = io::load_config(opt.config_path, opt.overrides);
+  if (opt.seed) {
+    config.seed = *opt.seed;
+    config.request_generator.seed = *opt.seed;
+    config.request_generator.length.seed = *opt.seed;
+  }
+  return config;
+}
+
+void ensure_parent(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, const llm::SimulationResults& results,
+                   spdlog::logger& log) {
+  ensure_parent(opt.output_path);
+  io::write_hdf5(results, io::RunMetadata{io::config_to_json(config), config.seed, 1, "single"}, opt.output_path);
+  log.info("wrote {}", opt.output_path);
+  if (!opt.csv_dir.empty() || config.metrics.write_csv) {
+    const std::string dir = opt.csv_dir.empty() ? opt.output_path + ".csv" : opt.csv_dir;
+    io::write_csv(results, dir);
+    log.info("wrote CSV files into {}", dir);
+  }
+  if (!opt.chrome_trace_path.empty()) {
+    ensure_parent(opt.chrome_trace_path);
+    io::write_chrome_trace(results, opt.chrome_trace_path);
+    log.info("wrote {}", opt.chrome_trace_path);
+  }
+}
+
+}  // namespace
+
+int run(const CliOptions& opt) {
+  llm::SimulationConfig config = load(opt);
+  if (opt.print_config) {
+    std::printf("%s\n", io::config_to_json(config).c_str());
+    return 0;
+  }
+  config.metrics.enable_chrome_trace = config.metrics.enable_chrome_trace || !opt.chrome_trace_path.empty();
+  auto log = make_logger(opt);
+  const auto start = Clock::now();
+  const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
+  const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
+  log->info("simulating {} requests on {} replica(s) ({} / {}, TP{} PP{})", requests.size(),
+            config.cluster.num_replicas, config.cluster.replica_scheduler.name,
+            config.cluster.global_scheduler.name, config.cluster.replica.tensor_parallel_size,
+            config.cluster.replica.num_pipeline_stages);
+  llm::Simulation sim(config, requests, *predictor);
+  auto last_report = Clock::now();
+  const auto progress = [&](const llm::Progress& p) {
+    const auto now = Clock::now();
+    if (std::chrono::duration<double>(now - last_report).count() < opt.progress_interval_s) return;
+    last_report = now;
+    const double wall = std::chrono::duration<double>(now - start).count();
+    log->info("t={:.1f} s simulated  {}/{} requests done  {} events  {:.0f} events/s", simtime_to_seconds(p.now),
+              p.completed_requests, p.total_requests, p.events, static_cast<double>(p.events) / wall);
+  };
+  const llm::SimulationResults results = sim.run(progress);
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  write_outputs(opt, config, results, *log);
+  if (!opt.quiet) std::printf("%s", format_summary(results, wall).c_str());
+  log->info("peak memory {:.1f} MiB", peak_rss_mib());
+  if (results.time_limit_reached) log->warn("time_limit reached: unfinished requests have completed = 0");
+  if (const std::int64_t stalled = sim.num_stalled_requests(); stalled > 0) {
+    log->error("{} request(s) could never be served: the replica scheduler could not admit them (e.g. a prompt "
+               "larger than max_tokens_in_batch or than the KV cache); see rows with completed = 0",
+               stalled);
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace llmsim::app

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+// End-of-run summary: latency percentiles and throughput, printed for people (the HDF5 file has everything).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "llmsim/llm/results.hpp"
+
+namespace llmsim::app {
+
+/// Percentile with numpy's default (linear interpolation between closest ranks); `q` in [0, 100].
+double percentile(std::vector<double> values, double q);
+
+/// Multi-line text: P50/P90/P99 of TTFT, TBT, e2e and scheduling delay, makespan, restarts, events/s.
+std::string format_summary(const llm::SimulationResults& results, double wall_seconds);
+
+}  // namespace llmsim::app
