@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+// generate_requests: Vidur's synthetic and trace_replay request generators (spec 7.1-7.3).
+#include "llmsim/llm/request_generator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "llmsim/util/csv_table.hpp"
+#include "llmsim/util/error.hpp"
+#include "workload_generators.hpp"
+
+namespace llmsim::llm {
+
+namespace {
+
+struct Draft {
+  double arrived_at;
+  std::int64_t prefill;
+  std::int64_t decode;
+};
+
+// Draws one request: the interval first, then the lengths (Vidur's order); nullopt when a source runs out.
+std::optional<Draft> draw(detail::IntervalGenerator& intervals, detail::LengthGenerator& lengths, double t) {
+  const std::optional<double> gap = intervals.next();
+  if (!gap) return std::nullopt;
+  const auto sizes = lengths.next();
+  if (!sizes) return std::nullopt;
+  return Draft{t + *gap, static_cast<std::int64_t>(sizes->first), static_cast<std::int64_t>(sizes->second)};
+}
+
+void check_synthetic(const RequestGeneratorConfig& c) {
+  if (c.interval.name == "static" && c.duration) {
+    throw ConfigError("request_generator.duration: cannot be combined with interval_generator.name static (all "
+                      "requests arrive at t = 0, so the duration is never reached)");
+  }
+  if (!c.num_requests && !c.duration && c.interval.name != "trace") {
+    throw ConfigError("request_generator: set num_requests or duration (only a trace interval generator may "
+                      "run until its trace ends)");
+  }
+}
+
+std::vector<Draft> synthetic_drafts(const RequestGeneratorConfig& c) {
+  check_synthetic(c);
+  detail::GlobalStreams streams(c.seed);
+  const auto lengths = detail::make_length_generator(c.length, streams);
+  const auto intervals = detail::make_interval_generator(c.interval, streams);
+  std::vector<Draft> out;
+  double t = 0;
+  for (;;) {
+    if (c.duration ? t >= *c.duration : (c.num_requests && static_cast<std::int64_t>(out.size()) >= *c.num_requests)) {
+      break;
+    }
+    const std::optional<Draft> d = draw(*intervals, *lengths, t);
+    if (!d) {
+      if (c.num_requests && !c.duration) {
+        throw InputError("request_generator: a trace ran out after " + std::to_string(out.size()) +
+                         " requests but num_requests is " + std::to_string(*c.num_requests));
+      }
+      break;
+    }
+    t = d->arrived_at;
+    out.push_back(*d);
+  }
+  if (c.duration) std::erase_if(out, [&](const Draft& d) { return d.arrived_at >= *c.duration; });
+  return out;
+}
+
+std::vector<Draft> trace_replay_drafts(const RequestGeneratorConfig& c) {
+  const CsvTable t = CsvTable::read(c.trace_file);
+  const std::vector<double> at = t.numeric_column("arrived_at");
+  const std::vector<double> ps = t.numeric_column("num_prefill_tokens");
+  const std::vector<double> ds = t.numeric_column("num_decode_tokens");
+  std::vector<Draft> out;
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::int64_t d = std::max<std::int64_t>(1, static_cast<std::int64_t>(ds[r] * c.decode_scale_factor));
+    std::int64_t p = std::max<std::int64_t>(1, static_cast<std::int64_t>(ps[r] * c.prefill_scale_factor));
+    p -= std::max<std::int64_t>(0, p + d - c.max_tokens);  // Vidur shortens only the prompt (spec 7.3)
+    if (p <= 0) {
+      throw InputError(t.path() + ":" + std::to_string(t.line_of(r)) + ": " + std::to_string(d) +
+                       " decode tokens leave no room for a prompt within max_tokens " + std::to_string(c.max_tokens));
+    }
+    if (at[r] < 0) throw InputError(t.path() + ":" + std::to_string(t.line_of(r)) + ": negative arrived_at");
+    out.push_back(Draft{at[r] * c.time_scale_factor, p, d});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<RequestSpec> generate_requests(const RequestGeneratorConfig& config) {
+  std::vector<Draft> drafts;
+  if (config.name == "synthetic") {
+    drafts = synthetic_drafts(config);
+    std::stable_sort(drafts.begin(), drafts.end(),
+                     [](const Draft& a, const Draft& b) { return a.arrived_at < b.arrived_at; });
+  } else if (config.name == "trace_replay") {
+    drafts = trace_replay_drafts(config);
+  } else {
+    throw ConfigError("request_generator.name: unknown value '" + config.name + "'; valid: synthetic, trace_replay");
+  }
+  std::vector<RequestSpec> out;
+  out.reserve(drafts.size());
+  for (const Draft& d : drafts) {
+    if (d.prefill <= 0 || d.decode <= 0) {
+      throw ConfigError("request_generator: a generated request has " + std::to_string(d.prefill) + " prefill and " +
+                        std::to_string(d.decode) + " decode tokens; both must be >= 1");
+    }
+    out.push_back(RequestSpec{seconds_to_simtime(d.arrived_at), d.prefill, d.decode});
+  }
+  if (config.name == "trace_replay") {
+    // Vidur keeps file order; llmsim needs arrival order for its lazy arrival stream, so unsorted traces are errors.
+    for (std::size_t i = 1; i < out.size(); ++i) {
+      if (out[i].arrived_at < out[i - 1].arrived_at) {
+        throw InputError(config.trace_file + ": arrived_at must be non-decreasing (row " + std::to_string(i + 1) + ")");
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace llmsim::llm

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// Interval and length generators of the synthetic request generator (Vidur spec 7.2).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "llmsim/llm/config.hpp"
+#include "llmsim/util/mt19937.hpp"
+#include "numpy_legacy.hpp"
+
+namespace llmsim::llm::detail {
+
+/// The two global streams Vidur reseeds in generate(): CPython `random` and numpy's global RandomState.
+struct GlobalStreams {
+  explicit GlobalStreams(std::uint64_t seed)
+      : python(Mt19937::python_seeded(seed)), numpy(static_cast<std::uint32_t>(seed)) {}
+  Mt19937 python;
+  NumpyLegacyRng numpy;
+};
+
+/// Next inter-arrival time in seconds, or nullopt when the source is exhausted (trace).
+class IntervalGenerator {
+ public:
+  virtual ~IntervalGenerator() = default;
+  virtual std::optional<double> next() = 0;
+};
+
+/// Next (prefill, decode) token counts as Vidur computes them (floats, truncated later), or nullopt.
+class LengthGenerator {
+ public:
+  virtual ~LengthGenerator() = default;
+  virtual std::optional<std::pair<double, double>> next() = 0;
+};
+
+std::unique_ptr<IntervalGenerator> make_interval_generator(const IntervalGeneratorConfig& config,
+                                                           GlobalStreams& streams);
+std::unique_ptr<LengthGenerator> make_length_generator(const LengthGeneratorConfig& config, GlobalStreams& streams);
+
+}  // namespace llmsim::llm::detail

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// Loading and validating Vidur prediction tables into dense arrays; out-of-grid look-ups are input errors.
+#include "prediction_tables.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <regex>
+
+#include "llmsim/util/csv_table.hpp"
+#include "llmsim/util/error.hpp"
+
+namespace llmsim::llm::detail {
+
+namespace {
+
+std::int64_t as_int(double v, const CsvTable& t, const std::string& col) {
+  const auto i = static_cast<std::int64_t>(v);
+  if (static_cast<double>(i) != v) throw InputError(t.path() + ": column '" + col + "' has a non-integer key");
+  return i;
+}
+
+[[noreturn]] void out_of_grid(const std::string& what, const std::string& key, const std::string& range) {
+  throw InputError("execution_time_predictor: " + what + " look-up " + key + " is outside the prediction table (" +
+                   range + "). The workload leaves the profiled domain: lower batch_size_cap, chunk_size or "
+                   "max_tokens, or use tables built with larger prediction_max_* limits");
+}
+
+std::string op_of(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  return name.substr(0, name.find("_predictions") - 9);
+}
+
+// Checks that the grid is complete and regular: keys must be exactly the expected ones in row order.
+void expect_key(const CsvTable& t, std::size_t row, std::int64_t got, std::int64_t want, const char* col) {
+  if (got != want) {
+    throw InputError(t.path() + ":" + std::to_string(t.line_of(row)) + ": expected " + col + " " + std::to_string(want) +
+                     ", found " + std::to_string(got) + " (the table must be a complete, sorted grid)");
+  }
+}
+
+}  // namespace
+
+TokenTable::TokenTable(const std::string& path) : op_(op_of(path)) {
+  const CsvTable t = CsvTable::read(path);
+  const std::vector<double> keys = t.numeric_column("num_tokens");
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    expect_key(t, r, as_int(keys[r], t, "num_tokens"), static_cast<std::int64_t>(r) + 1, "num_tokens");
+  }
+  if (t.rows() == 0) throw InputError(path + ": table has no rows");
+  values_ = t.numeric_column("prediction");
+}
+
+double TokenTable::at(std::int64_t tokens) const {
+  if (tokens < 1 || tokens > max_tokens()) {
+    out_of_grid(op_, "num_tokens=" + std::to_string(tokens), "num_tokens 1.." + std::to_string(max_tokens()));
+  }
+  return values_[static_cast<std::size_t>(tokens - 1)];
+}
+
+DecodeTable::DecodeTable(const std::string& path) {
+  const CsvTable t = CsvTable::read(path);
+  const std::vector<double> bs = t.numeric_column("batch_size");
+  const std::vector<double> kv = t.numeric_column("kv_cache_size");
+  if (t.rows() < 2) throw InputError(path + ": table too small");
+  granularity_ = as_int(kv[1], t, "kv_cache_size");
+  std::size_t per_batch = 0;
+  while (per_batch < t.rows() && bs[per_batch] == bs[0]) ++per_batch;
+  if (granularity_ <= 0 || t.rows() % per_batch != 0) throw InputError(path + ": irregular decode grid");
+  max_kv_ = granularity_ * static_cast<std::int64_t>(per_batch - 1);
+  max_batch_ = static_cast<std::int64_t>(t.rows() / per_batch);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    expect_key(t, r, as_int(bs[r], t, "batch_size"), static_cast<std::int64_t>(r / per_batch) + 1, "batch_size");
+    expect_key(t, r, as_int(kv[r], t, "kv_cache_size"), static_cast<std::int64_t>(r % per_batch) * granularity_,
+               "kv_cache_size");
+  }
+  values_ = t.numeric_column("prediction");
+}
+
+double DecodeTable::at(std::int64_t batch_size, std::int64_t kv) const {
+  if (batch_size < 1 || batch_size > max_batch_ || kv < 0 || kv > max_kv_ || kv % granularity_ != 0) {
+    out_of_grid("attn_decode", "(batch_size=" + std::to_string(batch_size) + ", kv_cache_size=" + std::to_string(kv) + ")",
+                "batch_size 1.." + std::to_string(max_batch_) + ", kv_cache_size 0.." + std::to_string(max_kv_));
+  }
+  const std::int64_t per_batch = max_kv_ / granularity_ + 1;
+  return values_[static_cast<std::size_t>((batch_size - 1) * per_batch + kv / granularity_)];
+}
+
+PrefillTable::PrefillTable(const std::string& path) {
+  const CsvTable t = CsvTable::read(path);
+  const std::vector<double> kv = t.numeric_column("kv_cache_size");
+  const std::vector<double> sq = t.numeric_column("prefill_chunk_size_squared");
+  std::size_t per_kv = 0;
+  while (per_kv < t.rows() && kv[per_kv] == kv[0]) ++per_kv;
+  if (per_kv == 0 || per_kv == t.rows() || t.rows() % per_kv != 0) throw InputError(path + ": irregular prefill grid");
+  granularity_ = as_int(kv[per_kv], t, "kv_cache_size");
+  max_chunk_ = static_cast<std::int64_t>(per_kv);
+  max_kv_ = granularity_ * static_cast<std::int64_t>(t.rows() / per_kv - 1);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::int64_t chunk = static_cast<std::int64_t>(r % per_kv) + 1;
+    expect_key(t, r, as_int(kv[r], t, "kv_cache_size"), static_cast<std::int64_t>(r / per_kv) * granularity_,
+               "kv_cache_size");
+    expect_key(t, r, as_int(sq[r], t, "prefill_chunk_size_squared"), chunk * chunk, "prefill_chunk_size_squared");
+  }
+  values_ = t.numeric_column("prediction");
+}
+
+double PrefillTable::at(std::int64_t kv, std::int64_t chunk) const {
+  if (chunk < 1 || chunk > max_chunk_ || kv < 0 || kv > max_kv_ || kv % granularity_ != 0) {
+    out_of_grid("attn_prefill", "(kv_cache_size=" + std::to_string(kv) + ", chunk=" + std::to_string(chunk) + ")",
+                "kv_cache_size 0.." + std::to_string(max_kv_) + ", chunk 1.." + std::to_string(max_chunk_));
+  }
+  return values_[static_cast<std::size_t>(kv / granularity_ * max_chunk_ + chunk - 1)];
+}
+
+std::string find_table_file(const std::string& dir, const std::string& op) {
+  if (!std::filesystem::is_directory(dir)) {
+    throw InputError("execution_time_predictor.table_dir: '" + dir + "' is not a directory");
+  }
+  const std::regex pattern(op + "_[0-9a-f]{8}_predictions\\.csv\\.gz");
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (std::regex_match(entry.path().filename().string(), pattern)) found.push_back(entry.path().string());
+  }
+  if (found.size() != 1) {
+    throw InputError("execution_time_predictor.table_dir: '" + dir + "' must hold exactly one " + op +
+                     "_<hash>_predictions.csv.gz file, found " + std::to_string(found.size()));
+  }
+  return found.front();
+}
+
+}  // namespace llmsim::llm::detail

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Dense look-up tables built from Vidur's *_predictions.csv.gz files (predictor spec 2.5, 2.6).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llmsim::llm::detail {
+
+/// Table keyed by num_tokens = 1..max_tokens (linear operators, all_reduce, send_recv, kv-cache save).
+class TokenTable {
+ public:
+  TokenTable() = default;
+  explicit TokenTable(const std::string& path);
+  /// Value for `tokens`; throws InputError outside 1..max_tokens().
+  double at(std::int64_t tokens) const;
+  std::int64_t max_tokens() const { return static_cast<std::int64_t>(values_.size()); }
+
+ private:
+  std::string op_;
+  std::vector<double> values_;
+};
+
+/// Decode attention keyed by (batch_size 1..B, kv_cache_size 0..K step g).
+class DecodeTable {
+ public:
+  DecodeTable() = default;
+  explicit DecodeTable(const std::string& path);
+  double at(std::int64_t batch_size, std::int64_t kv) const;
+  std::int64_t granularity() const { return granularity_; }
+
+ private:
+  std::vector<double> values_;
+  std::int64_t max_batch_ = 0;
+  std::int64_t max_kv_ = 0;
+  std::int64_t granularity_ = 0;
+};
+
+/// Prefill attention keyed by (kv_cache_size 0..K step g, chunk 1..C), stored in Vidur as (kv, chunk^2).
+class PrefillTable {
+ public:
+  PrefillTable() = default;
+  explicit PrefillTable(const std::string& path);
+  double at(std::int64_t kv, std::int64_t chunk) const;
+  std::int64_t granularity() const { return granularity_; }
+
+ private:
+  std::vector<double> values_;
+  std::int64_t max_kv_ = 0;
+  std::int64_t max_chunk_ = 0;
+  std::int64_t granularity_ = 0;
+};
+
+/// Path of the one `<op>_<hash>_predictions.csv.gz` file in `dir`; throws InputError if none or several.
+std::string find_table_file(const std::string& dir, const std::string& op);
+
+}  // namespace llmsim::llm::detail

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// CsvTable: zlib gzread (transparent for plain files), line splitting, std::from_chars conversion.
+#include "llmsim/util/csv_table.hpp"
+
+#include <zlib.h>
+
+#include <charconv>
+#include <memory>
+
+#include "llmsim/util/error.hpp"
+
+namespace llmsim {
+
+namespace {
+
+std::string read_all(const std::string& path) {
+  const std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
+  if (!file) throw InputError(path + ": cannot open file");
+  std::string data;
+  std::vector<char> buffer(1 << 16);
+  for (;;) {
+    const int n = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (n < 0) throw InputError(path + ": cannot read file (corrupt gzip?)");
+    if (n == 0) break;
+    data.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  return data;
+}
+
+std::string_view next_line(std::string_view data, std::size_t& pos) {
+  const std::size_t end = data.find('\n', pos);
+  std::string_view line = data.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+  pos = end == std::string_view::npos ? data.size() : end + 1;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+void split_into(std::string_view line, std::vector<std::string_view>& out) {
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    out.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) return;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+CsvTable CsvTable::read(const std::string& path) {
+  CsvTable t;
+  t.path_ = path;
+  t.data_ = read_all(path);
+  const std::string_view data(t.data_);
+  std::size_t pos = 0;
+  std::vector<std::string_view> header;
+  split_into(next_line(data, pos), header);
+  for (std::string_view h : header) t.header_.emplace_back(h);
+  for (std::size_t line_no = 2; pos < data.size(); ++line_no) {
+    const std::string_view line = next_line(data, pos);
+    if (line.empty()) continue;
+    const std::size_t before = t.cells_.size();
+    split_into(line, t.cells_);
+    if (t.cells_.size() - before != t.header_.size()) {
+      throw InputError(path + ":" + std::to_string(line_no) + ": expected " + std::to_string(t.header_.size()) +
+                       " cells, found " + std::to_string(t.cells_.size() - before));
+    }
+    t.row_lines_.push_back(line_no);
+  }
+  t.num_rows_ = t.row_lines_.size();
+  return t;
+}
+
+bool CsvTable::has_column(const std::string& name) const {
+  for (const std::string& h : header_) {
+    if (h == name) return true;
+  }
+  return false;
+}
+
+std::size_t CsvTable::index_of(const std::string& name) const {
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == name) return i;
+  }
+  std::string found;
+  for (const std::string& h : header_) found += (found.empty() ? "" : ", ") + h;
+  throw InputError(path_ + ": missing column '" + name + "' (columns found: " + found + ")");
+}
+
+std::vector<double> CsvTable::numeric_column(const std::string& name) const {
+  const std::size_t c = index_of(name);
+  std::vector<double> out(num_rows_);
+  for (std::size_t r = 0; r < num_rows_; ++r) {
+    const std::string_view cell = cells_[r * header_.size() + c];
+    const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), out[r]);
+    if (ec != std::errc() || end != cell.data() + cell.size() || cell.empty()) {
+      throw InputError(path_ + ":" + std::to_string(row_lines_[r]) + ": column '" + name + "': not a number: '" +
+                       std::string(cell) + "'");
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> CsvTable::text_column(const std::string& name) const {
+  const std::size_t c = index_of(name);
+  std::vector<std::string_view> out(num_rows_);
+  for (std::size_t r = 0; r < num_rows_; ++r) out[r] = cells_[r * header_.size() + c];
+  return out;
+}
+
+}  // namespace llmsim
