@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// The five batching policies (Vidur spec 4.3-4.7); private to llmsim_schedulers, built by the factory.
+#pragma once
+
+#include <deque>
+#include <vector>
+
+#include "llmsim/llm/replica_scheduler.hpp"
+
+namespace llmsim::llm::detail {
+
+/// Shared by vLLM and Sarathi: per-prompt block reservation with a watermark, +1 block as decodes grow,
+/// and preemption by recompute of the latest-arrived running request (spec 4.3).
+class PagedReplicaScheduler : public ReplicaScheduler {
+ public:
+  using ReplicaScheduler::ReplicaScheduler;
+
+ protected:
+  bool can_allocate_request(const Request& r) const;
+  void allocate_request(const Request& r);
+  /// Makes room for running request `id` by restarting victims (last of running_); if none is left, `id`
+  /// itself is restarted and false is returned. On success its blocks are allocated.
+  bool admit_running(RequestId id);
+  void do_on_batch_end(const Batch& batch) override;
+  void sort_running_by_arrival();
+
+  std::deque<RequestId> running_;  // Vidur's preempted_requests: running, waiting for their next iteration
+
+ private:
+  void restart(RequestId id);
+};
+
+class VllmReplicaScheduler final : public PagedReplicaScheduler {
+ public:
+  using PagedReplicaScheduler::PagedReplicaScheduler;
+
+ protected:
+  std::optional<Batch> get_next_batch() override;
+};
+
+class SarathiReplicaScheduler final : public PagedReplicaScheduler {
+ public:
+  using PagedReplicaScheduler::PagedReplicaScheduler;
+
+ protected:
+  std::optional<Batch> get_next_batch() override;
+
+ private:
+  std::int64_t next_tokens(const Request& r, std::int64_t batch_tokens) const;
+};
+
+/// Orca: iteration-level batching, max_tokens // block_size blocks reserved per request (spec 4.5).
+class OrcaReplicaScheduler final : public ReplicaScheduler {
+ public:
+  using ReplicaScheduler::ReplicaScheduler;
+
+ protected:
+  std::optional<Batch> get_next_batch() override;
+  void do_on_batch_end(const Batch& batch) override;
+
+ private:
+  std::deque<RequestId> running_;
+};
+
+/// FasterTransformer: static batches that run until all their members finish (spec 4.6).
+class FasterTransformerReplicaScheduler final : public ReplicaScheduler {
+ public:
+  using ReplicaScheduler::ReplicaScheduler;
+
+ protected:
+  std::optional<Batch> get_next_batch() override;
+  void do_on_batch_end(const Batch& batch) override;
+
+ private:
+  std::deque<std::vector<RequestId>> running_batches_;
+};
+
+/// LightLLM: token-granular memory (block_size 1), admission by worst-case future footprint (spec 4.7).
+class LightLlmReplicaScheduler final : public ReplicaScheduler {
+ public:
+  using ReplicaScheduler::ReplicaScheduler;
+
+ protected:
+  std::optional<Batch> get_next_batch() override;
+  void do_on_batch_end(const Batch& batch) override;
+
+ private:
+  std::optional<Batch> prefill_batch();
+  Batch decode_batch();
+  bool can_allocate_request(const Request& r);
+  std::pair<std::int64_t, std::int64_t> footprint(const Request& r) const;
+
+  std::deque<RequestId> running_;
+  std::vector<std::pair<std::int64_t, std::int64_t>> working_;
+  int num_waiting_iters_ = 0;
+};
+
+}  // namespace llmsim::llm::detail
