@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds llmsim and runs the whole test suite (unit, integration, parity, python read-back) with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+cd build
+ctest --output-on-failure -j "$(nproc)" --timeout 300

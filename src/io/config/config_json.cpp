@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// config_to_json: the resolved config, stored with every result so a run can be reproduced from its output.
+#include <nlohmann/json.hpp>
+
+#include "llmsim/io/config_loader.hpp"
+
+namespace llmsim::io {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+template <typename T>
+Json optional_json(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+Json replica_json(const llm::ReplicaConfig& r) {
+  const llm::ModelSpec& m = r.model;
+  return Json{{"model",
+               {{"name", m.name}, {"num_layers", m.num_layers}, {"num_q_heads", m.num_q_heads},
+                {"num_kv_heads", m.num_kv_heads}, {"embedding_dim", m.embedding_dim},
+                {"mlp_hidden_dim", m.mlp_hidden_dim}, {"max_position_embeddings", m.max_position_embeddings},
+                {"use_gated_mlp", m.use_gated_mlp}, {"vocab_size", m.vocab_size}, {"post_attn_norm", m.post_attn_norm}}},
+              {"device",
+               {{"name", r.device.name}, {"fp16_tflops", r.device.fp16_tflops},
+                {"total_memory_gb", r.device.total_memory_gb}, {"price_per_hour", r.device.price_per_hour}}},
+              {"network_device", {{"name", r.node.name}, {"num_devices_per_node", r.node.num_devices_per_node}}},
+              {"tensor_parallel_size", r.tensor_parallel_size},
+              {"num_pipeline_stages", r.num_pipeline_stages},
+              {"memory_margin_fraction", r.memory_margin_fraction}};
+}
+
+Json cluster_json(const llm::ClusterConfig& c) {
+  const llm::ReplicaSchedulerConfig& s = c.replica_scheduler;
+  return Json{{"num_replicas", c.num_replicas},
+              {"replica", replica_json(c.replica)},
+              {"global_scheduler", {{"name", c.global_scheduler.name}}},
+              {"replica_scheduler",
+               {{"name", s.name}, {"batch_size_cap", s.batch_size_cap}, {"block_size", s.block_size},
+                {"watermark_blocks_fraction", s.watermark_blocks_fraction}, {"num_blocks", optional_json(s.num_blocks)},
+                {"max_tokens_in_batch", s.max_tokens_in_batch}, {"max_waiting_iters", s.max_waiting_iters},
+                {"chunk_size", s.chunk_size}}}};
+}
+
+Json generator_json(const llm::RequestGeneratorConfig& g) {
+  const llm::LengthGeneratorConfig& l = g.length;
+  const llm::IntervalGeneratorConfig& i = g.interval;
+  return Json{{"name", g.name},
+              {"seed", g.seed},
+              {"num_requests", optional_json(g.num_requests)},
+              {"duration", optional_json(g.duration)},
+              {"length_generator",
+               {{"name", l.name}, {"seed", l.seed}, {"max_tokens", l.max_tokens}, {"prefill_tokens", l.prefill_tokens},
+                {"decode_tokens", l.decode_tokens}, {"min_tokens", l.min_tokens},
+                {"prefill_to_decode_ratio", l.prefill_to_decode_ratio}, {"theta", l.theta}, {"scramble", l.scramble},
+                {"trace_file", l.trace_file}, {"prefill_scale_factor", l.prefill_scale_factor},
+                {"decode_scale_factor", l.decode_scale_factor}}},
+              {"interval_generator",
+               {{"name", i.name}, {"qps", i.qps}, {"cv", i.cv}, {"trace_file", i.trace_file},
+                {"start_time", i.start_time}, {"end_time", i.end_time}, {"time_scale_factor", i.time_scale_factor}}},
+              {"trace_file", g.trace_file},
+              {"prefill_scale_factor", g.prefill_scale_factor},
+              {"decode_scale_factor", g.decode_scale_factor},
+              {"time_scale_factor", g.time_scale_factor},
+              {"max_tokens", g.max_tokens}};
+}
+
+Json predictor_json(const llm::PredictorConfig& p) {
+  return Json{{"name", p.name},
+              {"table_dir", p.table_dir},
+              {"kv_cache_prediction_granularity", p.kv_cache_prediction_granularity},
+              {"prediction_max_prefill_chunk_size", p.prediction_max_prefill_chunk_size},
+              {"prediction_max_batch_size", p.prediction_max_batch_size},
+              {"prediction_max_tokens_per_request", p.prediction_max_tokens_per_request},
+              {"attention_decode_batching_overhead_fraction", p.attention_decode_batching_overhead_fraction},
+              {"attention_prefill_batching_overhead_fraction", p.attention_prefill_batching_overhead_fraction},
+              {"nccl_cpu_launch_overhead_ms", p.nccl_cpu_launch_overhead_ms},
+              {"nccl_cpu_skew_overhead_per_device_ms", p.nccl_cpu_skew_overhead_per_device_ms}};
+}
+
+}  // namespace
+
+std::string config_to_json(const llm::SimulationConfig& c) {
+  const Json j{{"seed", c.seed},
+               {"time_limit", c.time_limit_s},
+               {"cluster", cluster_json(c.cluster)},
+               {"request_generator", generator_json(c.request_generator)},
+               {"execution_time_predictor", predictor_json(c.predictor)},
+               {"metrics",
+                {{"store_batch_metrics", c.metrics.store_batch_metrics}, {"write_csv", c.metrics.write_csv},
+                 {"enable_chrome_trace", c.metrics.enable_chrome_trace}}}};
+  return j.dump(2);
+}
+
+}  // namespace llmsim::io

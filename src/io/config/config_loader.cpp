@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// load_config: YAML -> validated SimulationConfig, with Vidur's defaults (spec 9) and per-policy keys.
+#include "llmsim/io/config_loader.hpp"
+
+#include <filesystem>
+#include <limits>
+
+#include "config_overrides.hpp"
+#include "llmsim/util/error.hpp"
+#include "yaml_section.hpp"
+
+namespace llmsim::io {
+
+namespace {
+
+using detail::YamlSection;
+constexpr std::int64_t kIntMax = std::numeric_limits<std::int64_t>::max();
+constexpr double kInf = std::numeric_limits<double>::max();
+
+int as_int(std::int64_t v) { return static_cast<int>(v); }
+
+YAML::Node load_yaml_file(const std::string& path) {
+  try {
+    return YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(path + ": cannot open file");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                      ": YAML syntax error: " + e.msg);
+  }
+}
+
+// A catalog entry is either a path to a YAML file (relative to the naming file) or an inline mapping.
+YamlSection catalog_entry(YamlSection& parent, const std::string& name) {
+  const YAML::Node n = parent.raw(name);
+  if (!n.IsDefined() || n.IsNull()) parent.fail(name, "required (a catalog file path or an inline mapping)");
+  if (n.IsMap()) return YamlSection(n, parent.file(), parent.key(name));
+  const std::string path = parent.get_path(name, true);
+  return YamlSection(load_yaml_file(path), path, "");
+}
+
+llm::ModelSpec parse_model(YamlSection s) {
+  llm::ModelSpec m;
+  m.name = s.get_string("name", "");
+  if (m.name.empty()) s.fail("name", "required");
+  m.num_layers = as_int(s.get_int("num_layers", 0, 1, 100000));
+  m.num_q_heads = as_int(s.get_int("num_q_heads", 0, 1, 100000));
+  m.num_kv_heads = as_int(s.get_int("num_kv_heads", 0, 1, 100000));
+  m.embedding_dim = as_int(s.get_int("embedding_dim", 0, 1, 10000000));
+  m.mlp_hidden_dim = as_int(s.get_int("mlp_hidden_dim", 0, 1, 10000000));
+  m.max_position_embeddings = as_int(s.get_int("max_position_embeddings", 0, 1, 100000000));
+  m.use_gated_mlp = s.get_bool("use_gated_mlp", true);
+  m.vocab_size = as_int(s.get_int("vocab_size", 0, 1, 100000000));
+  m.post_attn_norm = s.get_bool("post_attn_norm", true);
+  for (const char* k : {"num_layers", "num_q_heads", "num_kv_heads", "embedding_dim", "mlp_hidden_dim"}) {
+    if (!s.has(k)) s.fail(k, "required");
+  }
+  if (m.embedding_dim % m.num_q_heads != 0) s.fail("embedding_dim", "must be a multiple of num_q_heads");
+  s.finish();
+  return m;
+}
+
+llm::DeviceSpec parse_device(YamlSection s) {
+  llm::DeviceSpec d;
+  d.name = s.get_string("name", "");
+  if (d.name.empty()) s.fail("name", "required");
+  d.fp16_tflops = s.get_double("fp16_tflops", 0, 0, kInf, true);
+  d.total_memory_gb = s.get_double("total_memory_gb", 0, 0, kInf, true);
+  d.price_per_hour = s.get_double("price_per_hour", 0, 0, kInf);
+  s.finish();
+  return d;
+}
+
+llm::NodeSpec parse_node(YamlSection s) {
+  llm::NodeSpec n;
+  n.name = s.get_string("name", "");
+  if (n.name.empty()) s.fail("name", "required");
+  n.num_devices_per_node = as_int(s.get_int("num_devices_per_node", 0, 1, 1 << 20));
+  s.finish();
+  return n;
+}
+
+llm::ReplicaConfig parse_replica(YamlSection s) {
+  llm::ReplicaConfig r;
+  r.model = parse_model(catalog_entry(s, "model"));
+  r.device = parse_device(catalog_entry(s, "device"));
+  r.node = parse_node(catalog_entry(s, "network_device"));
+  r.tensor_parallel_size = as_int(s.get_int("tensor_parallel_size", 1, 1, 1 << 20));
+  r.num_pipeline_stages = as_int(s.get_int("num_pipeline_stages", 1, 1, 1 << 20));
+  r.memory_margin_fraction = s.get_double("memory_margin_fraction", 0.1, 0, 1);
+  if (r.memory_margin_fraction >= 1) s.fail("memory_margin_fraction", "must be < 1");
+  if (r.model.num_layers % r.num_pipeline_stages != 0) {
+    s.fail("num_pipeline_stages", "must divide the model's num_layers (" + std::to_string(r.model.num_layers) + ")");
+  }
+  if (r.model.embedding_dim % r.tensor_parallel_size != 0 || r.model.num_q_heads % r.tensor_parallel_size != 0) {
+    s.fail("tensor_parallel_size", "must divide the model's embedding_dim (" + std::to_string(r.model.embedding_dim) +
+                                       ") and num_q_heads (" + std::to_string(r.model.num_q_heads) + ")");
+  }
+  s.finish();
+  return r;
+}
+
+llm::ReplicaSchedulerConfig parse_replica_scheduler(YamlSection s) {
+  llm::ReplicaSchedulerConfig c;
+  c.name = s.get_choice("name", c.name, {"vllm", "sarathi", "orca", "faster_transformer", "lightllm"});
+  c.batch_size_cap = as_int(s.get_int("batch_size_cap", c.batch_size_cap, 1, 1 << 24));
+  c.block_size = as_int(s.get_int("block_size", c.block_size, 1, 1 << 20));
+  c.watermark_blocks_fraction = s.get_double("watermark_blocks_fraction", c.watermark_blocks_fraction, 0, 1);
+  if (c.watermark_blocks_fraction >= 1) s.fail("watermark_blocks_fraction", "must be < 1");
+  c.num_blocks = s.get_optional_int("num_blocks", std::nullopt, 1);
+  if (c.name == "vllm" || c.name == "lightllm") {
+    c.max_tokens_in_batch = as_int(s.get_int("max_tokens_in_batch", c.max_tokens_in_batch, 1, 1 << 30));
+  }
+  if (c.name == "lightllm") c.max_waiting_iters = as_int(s.get_int("max_waiting_iters", c.max_waiting_iters, 0, 1 << 30));
+  if (c.name == "sarathi") c.chunk_size = as_int(s.get_int("chunk_size", c.chunk_size, 1, 1 << 30));
+  s.finish("for replica scheduler '" + c.name + "'");
+  return c;
+}
+
+llm::ClusterConfig parse_cluster(YamlSection s) {
+  llm::ClusterConfig c;
+  c.num_replicas = as_int(s.get_int("num_replicas", 1, 1, 1 << 24));
+  c.replica = parse_replica(s.child("replica"));
+  YamlSection g = s.child("global_scheduler");
+  c.global_scheduler.name = g.get_choice("name", "round_robin", {"round_robin", "random", "lor"});
+  g.finish();
+  c.replica_scheduler = parse_replica_scheduler(s.child("replica_scheduler"));
+  s.finish();
+  return c;
+}
+
+}  // namespace
+
+namespace detail {
+llm::RequestGeneratorConfig parse_request_generator(YamlSection s);
+llm::PredictorConfig parse_predictor(YamlSection s);
+}  // namespace detail
+
+llm::SimulationConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  if (!std::filesystem::is_regular_file(path)) throw ConfigError(path + ": config file not found");
+  YAML::Node root = load_yaml_file(path);
+  if (!root.IsDefined() || root.IsNull()) throw ConfigError(path + ": the config file is empty");
+  detail::apply_overrides(root, overrides, path);
+  YamlSection s(root, path, "");
+  llm::SimulationConfig c;
+  c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, 0xffffffffLL));
+  c.time_limit_s = s.get_double("time_limit", 0, 0, kInf);
+  c.cluster = parse_cluster(s.child("cluster"));
+  c.request_generator = detail::parse_request_generator(s.child("request_generator"));
+  c.predictor = detail::parse_predictor(s.child("execution_time_predictor"));
+  YamlSection m = s.child("metrics");
+  c.metrics.store_batch_metrics = m.get_bool("store_batch_metrics", true);
+  c.metrics.write_csv = m.get_bool("write_csv", false);
+  c.metrics.enable_chrome_trace = m.get_bool("enable_chrome_trace", false);
+  m.finish();
+  s.finish();
+  return c;
+}
+
+}  // namespace llmsim::io

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// Applying --set overrides to the YAML tree.
+#include "config_overrides.hpp"
+
+#include <filesystem>
+#include <set>
+
+#include "llmsim/util/error.hpp"
+
+namespace llmsim::io::detail {
+
+namespace {
+
+const std::set<std::string> kPathKeys{"model", "device", "network_device", "trace_file", "table_dir"};
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+YAML::Node parse_value(const std::string& text, const std::string& override_text) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("--set " + override_text + ": value is not valid YAML: " + e.msg);
+  }
+}
+
+}  // namespace
+
+void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, const std::string& config_path) {
+  for (const std::string& o : overrides) {
+    const std::size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw ConfigError("--set " + o + ": expected KEY=VALUE, e.g. cluster.num_replicas=4");
+    }
+    const std::vector<std::string> path = split_key(o.substr(0, eq));
+    YAML::Node value = parse_value(o.substr(eq + 1), o);
+    if (kPathKeys.contains(path.back()) && value.IsScalar() && std::filesystem::path(value.Scalar()).is_relative()) {
+      value = std::filesystem::absolute(value.Scalar()).string();
+    }
+    std::vector<YAML::Node> chain{root};
+    for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+      YAML::Node next = chain.back()[path[i]];
+      if (next.IsDefined() && !next.IsNull() && !next.IsMap()) {
+        throw ConfigError(config_path + ": --set " + o + ": '" + path[i] + "' is not a mapping");
+      }
+      chain.push_back(next);
+    }
+    chain.back()[path.back()] = value;
+  }
+}
+
+}  // namespace llmsim::io::detail

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+// Command-line overrides (`dotted.key=yaml-value`) applied to a parsed YAML tree before validation.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+namespace llmsim::io::detail {
+
+/// Sets each `a.b.c=value` in `root` (creating mappings as needed). Relative paths given for path keys
+/// (model, device, network_device, trace_file, table_dir) are made absolute against the current directory,
+/// since they come from the command line, not from `config_path`. Throws ConfigError on bad syntax.
+void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, const std::string& config_path);
+
+}  // namespace llmsim::io::detail

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// YamlSection implementation: yaml-cpp conversions turned into ConfigErrors with file, key and valid range.
+#include "yaml_section.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "llmsim/util/error.hpp"
+
+namespace llmsim::io::detail {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::string describe(const YAML::Node& n) { return n.IsScalar() ? "'" + n.Scalar() + "'" : "a non-scalar value"; }
+
+}  // namespace
+
+YamlSection::YamlSection(YAML::Node node, std::string file, std::string prefix)
+    : node_(node.IsDefined() ? node : YAML::Node()), file_(std::move(file)), prefix_(std::move(prefix)) {
+  if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
+    throw ConfigError(file_ + ": " + (prefix_.empty() ? std::string("top level") : prefix_) +
+                      ": expected a mapping of keys to values");
+  }
+}
+
+void YamlSection::fail(const std::string& name, const std::string& message) const {
+  throw ConfigError(file_ + ": " + key(name) + ": " + message);
+}
+
+bool YamlSection::has(const std::string& name) const {
+  const YAML::Node& n = node_;
+  return n.IsMap() && n[name].IsDefined() && !n[name].IsNull();
+}
+
+YAML::Node YamlSection::raw(const std::string& name) {
+  used_.insert(name);
+  const YAML::Node& n = node_;
+  return n.IsMap() ? n[name] : YAML::Node();
+}
+
+std::string YamlSection::get_string(const std::string& name, const std::string& fallback) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined() || n.IsNull()) return fallback;
+  if (!n.IsScalar()) fail(name, "expected a string, got " + describe(n));
+  return n.Scalar();
+}
+
+std::string YamlSection::get_choice(const std::string& name, const std::string& fallback,
+                                    const std::vector<std::string>& valid) {
+  const std::string v = get_string(name, fallback);
+  for (const std::string& s : valid) {
+    if (s == v) return v;
+  }
+  fail(name, "unknown value '" + v + "'; valid: " + join(valid));
+}
+
+std::int64_t YamlSection::get_int(const std::string& name, std::int64_t fallback, std::int64_t min, std::int64_t max) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined() || n.IsNull()) return fallback;
+  std::int64_t v = 0;
+  if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v)) fail(name, "expected an integer, got " + describe(n));
+  if (v < min || v > max) {
+    fail(name, "value " + std::to_string(v) + " out of range; valid: " + std::to_string(min) + " to " +
+                   (max == std::numeric_limits<std::int64_t>::max() ? std::string("any larger integer")
+                                                                     : std::to_string(max)));
+  }
+  return v;
+}
+
+std::optional<std::int64_t> YamlSection::get_optional_int(const std::string& name,
+                                                          std::optional<std::int64_t> fallback, std::int64_t min) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined()) return fallback;
+  if (n.IsNull()) return std::nullopt;
+  return get_int(name, 0, min, std::numeric_limits<std::int64_t>::max());
+}
+
+double YamlSection::get_double(const std::string& name, double fallback, double min, double max, bool min_exclusive) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined() || n.IsNull()) return fallback;
+  double v = 0;
+  if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v)) {
+    fail(name, "expected a number, got " + describe(n));
+  }
+  if (v < min || v > max || (min_exclusive && v == min)) {
+    fail(name, "value " + n.Scalar() + " out of range; valid: " + (min_exclusive ? "> " : ">= ") +
+                   std::to_string(min) + (max < std::numeric_limits<double>::max() ? " and <= " + std::to_string(max) : ""));
+  }
+  return v;
+}
+
+std::optional<double> YamlSection::get_optional_double(const std::string& name, std::optional<double> fallback,
+                                                       double min) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined()) return fallback;
+  if (n.IsNull()) return std::nullopt;
+  return get_double(name, 0, min, std::numeric_limits<double>::max(), true);
+}
+
+bool YamlSection::get_bool(const std::string& name, bool fallback) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined() || n.IsNull()) return fallback;
+  bool v = false;
+  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) fail(name, "expected true or false, got " + describe(n));
+  return v;
+}
+
+std::string YamlSection::get_path(const std::string& name, bool required) {
+  const std::string v = get_string(name, "");
+  if (v.empty()) {
+    if (required) fail(name, "required (a file path, relative to this file)");
+    return v;
+  }
+  std::filesystem::path p(v);
+  if (p.is_relative()) p = std::filesystem::path(file_).parent_path() / p;
+  p = std::filesystem::weakly_canonical(std::filesystem::absolute(p));
+  if (!std::filesystem::exists(p)) fail(name, "'" + v + "' not found (resolved to " + p.string() + ")");
+  return p.string();
+}
+
+YamlSection YamlSection::child(const std::string& name) { return YamlSection(raw(name), file_, key(name)); }
+
+void YamlSection::finish(const std::string& context) const {
+  if (!node_.IsMap()) return;
+  for (const auto& kv : node_) {
+    const std::string k = kv.first.as<std::string>();
+    if (used_.contains(k)) continue;
+    std::vector<std::string> valid(used_.begin(), used_.end());
+    fail(k, "unknown key" + (context.empty() ? std::string() : " " + context) + "; valid keys here: " + join(valid));
+  }
+}
+
+}  // namespace llmsim::io::detail

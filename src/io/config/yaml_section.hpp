@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// YamlSection: typed, range-checked access to one YAML mapping, with errors naming file and dotted key.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace llmsim::io::detail {
+
+/// One mapping of a config file. Every key read is remembered; finish() rejects any other key, so typos and
+/// keys that do not apply to the selected policy are errors instead of being ignored.
+class YamlSection {
+ public:
+  /// `node` may be undefined/null (treated as an empty mapping). `prefix` is the dotted key path ("" at root).
+  YamlSection(YAML::Node node, std::string file, std::string prefix);
+
+  std::string key(const std::string& name) const { return prefix_.empty() ? name : prefix_ + "." + name; }
+  /// "<file>: <key>: <message>" as a ConfigError.
+  [[noreturn]] void fail(const std::string& name, const std::string& message) const;
+
+  bool has(const std::string& name) const;
+  std::string get_string(const std::string& name, const std::string& fallback);
+  std::string get_choice(const std::string& name, const std::string& fallback, const std::vector<std::string>& valid);
+  std::int64_t get_int(const std::string& name, std::int64_t fallback, std::int64_t min, std::int64_t max);
+  std::optional<std::int64_t> get_optional_int(const std::string& name, std::optional<std::int64_t> fallback,
+                                               std::int64_t min);
+  double get_double(const std::string& name, double fallback, double min, double max, bool min_exclusive = false);
+  std::optional<double> get_optional_double(const std::string& name, std::optional<double> fallback, double min);
+  bool get_bool(const std::string& name, bool fallback);
+  /// A path relative to this section's file (or absolute); returned absolute and normalised.
+  std::string get_path(const std::string& name, bool required);
+  /// Sub-mapping `name` (empty if absent).
+  YamlSection child(const std::string& name);
+  /// The raw node of `name` (marks it used).
+  YAML::Node raw(const std::string& name);
+  const std::string& file() const { return file_; }
+
+  /// Throws for any key that was never read. `context` explains why keys may be invalid (e.g. "for vllm").
+  void finish(const std::string& context = "") const;
+
+ private:
+  YAML::Node node_;
+  std::string file_;
+  std::string prefix_;
+  std::set<std::string> used_;
+};
+
+}  // namespace llmsim::io::detail

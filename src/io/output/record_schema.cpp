@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// Field tables of RequestRecord, BatchRecord, ReplicaStageRecord and ReplicaRecord (names = struct members).
+#include "record_schema.hpp"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <type_traits>
+
+namespace llmsim::io::detail {
+
+namespace {
+
+template <typename M>
+constexpr FieldType type_of() {
+  if constexpr (std::is_same_v<M, double>) return FieldType::Float64;
+  if constexpr (std::is_same_v<M, std::uint8_t>) return FieldType::UInt8;
+  if constexpr (std::is_same_v<M, std::int32_t>) return FieldType::Int32;
+  static_assert(std::is_same_v<M, double> || std::is_same_v<M, std::uint8_t> || std::is_same_v<M, std::int32_t> ||
+                std::is_same_v<M, std::int64_t>);
+  return FieldType::Int64;
+}
+
+#define LLMSIM_FIELD(Record, member, unit) \
+  Field { #member, offsetof(Record, member), type_of<decltype(Record::member)>(), unit }
+
+}  // namespace
+
+const Schema& request_schema() {
+  using R = llm::RequestRecord;
+  static const Schema s{
+      "requests",
+      "One row per request, metric definitions of Vidur's request_metrics.csv; -1 = not reached",
+      sizeof(R),
+      {LLMSIM_FIELD(R, request_id, "id"), LLMSIM_FIELD(R, replica_id, "id"), LLMSIM_FIELD(R, completed, "bool"),
+       LLMSIM_FIELD(R, num_restarts, "count"), LLMSIM_FIELD(R, num_prefill_tokens, "tokens"),
+       LLMSIM_FIELD(R, num_decode_tokens, "tokens"), LLMSIM_FIELD(R, num_tokens, "tokens"),
+       LLMSIM_FIELD(R, pd_ratio, "ratio"), LLMSIM_FIELD(R, arrived_at, "ns"),
+       LLMSIM_FIELD(R, inter_arrival_delay, "ns"), LLMSIM_FIELD(R, scheduled_at, "ns"),
+       LLMSIM_FIELD(R, prefill_completed_at, "ns"), LLMSIM_FIELD(R, completed_at, "ns"),
+       LLMSIM_FIELD(R, e2e_time, "ns"), LLMSIM_FIELD(R, execution_time, "ns"),
+       LLMSIM_FIELD(R, model_execution_time, "ns"), LLMSIM_FIELD(R, preemption_time, "ns"),
+       LLMSIM_FIELD(R, scheduling_delay, "ns"), LLMSIM_FIELD(R, execution_plus_preemption_time, "ns"),
+       LLMSIM_FIELD(R, prefill_e2e_time, "ns"), LLMSIM_FIELD(R, prefill_time_execution_plus_preemption, "ns"),
+       LLMSIM_FIELD(R, decode_time_execution_plus_preemption, "ns"),
+       LLMSIM_FIELD(R, e2e_time_normalized, "s/token"), LLMSIM_FIELD(R, execution_time_normalized, "s/token"),
+       LLMSIM_FIELD(R, model_execution_time_normalized, "s/token"),
+       LLMSIM_FIELD(R, execution_plus_preemption_time_normalized, "s/token"),
+       LLMSIM_FIELD(R, prefill_time_execution_plus_preemption_normalized, "s/token"),
+       LLMSIM_FIELD(R, decode_time_execution_plus_preemption_normalized, "s/token")}};
+  return s;
+}
+
+const Schema& batch_schema() {
+  using B = llm::BatchRecord;
+  static const Schema s{"batches",
+                        "One row per batch (iteration); batch_index counts per replica",
+                        sizeof(B),
+                        {LLMSIM_FIELD(B, replica_id, "id"), LLMSIM_FIELD(B, batch_index, "id"),
+                         LLMSIM_FIELD(B, scheduled_at, "ns"), LLMSIM_FIELD(B, completed_at, "ns"),
+                         LLMSIM_FIELD(B, execution_time, "ns"), LLMSIM_FIELD(B, size, "count"),
+                         LLMSIM_FIELD(B, num_tokens, "tokens"), LLMSIM_FIELD(B, num_prefill_tokens, "tokens"),
+                         LLMSIM_FIELD(B, num_decode_tokens, "tokens")}};
+  return s;
+}
+
+const Schema& replica_stage_schema() {
+  using S = llm::ReplicaStageRecord;
+  static const Schema s{"replica_stages",
+                        "One row per (replica, pipeline stage): busy time and MFU over [first_start, last_end]",
+                        sizeof(S),
+                        {LLMSIM_FIELD(S, replica_id, "id"), LLMSIM_FIELD(S, stage_id, "id"),
+                         LLMSIM_FIELD(S, num_batch_stages, "count"), LLMSIM_FIELD(S, busy_time, "ns"),
+                         LLMSIM_FIELD(S, first_start, "ns"), LLMSIM_FIELD(S, last_end, "ns"),
+                         LLMSIM_FIELD(S, busy_time_percent, "percent"), LLMSIM_FIELD(S, mfu_percent, "percent")}};
+  return s;
+}
+
+const Schema& replica_schema() {
+  using P = llm::ReplicaRecord;
+  static const Schema s{"replicas",
+                        "One row per replica: KV blocks, routed requests, batches and memory usage",
+                        sizeof(P),
+                        {LLMSIM_FIELD(P, replica_id, "id"), LLMSIM_FIELD(P, num_blocks, "count"),
+                         LLMSIM_FIELD(P, num_requests, "count"), LLMSIM_FIELD(P, num_batches, "count"),
+                         LLMSIM_FIELD(P, memory_usage_mean_percent, "percent"),
+                         LLMSIM_FIELD(P, memory_usage_peak_percent, "percent")}};
+  return s;
+}
+
+#undef LLMSIM_FIELD
+
+std::string units_json(const Schema& schema) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const Field& f : schema.fields) j[f.name] = f.unit;
+  return j.dump();
+}
+
+}  // namespace llmsim::io::detail

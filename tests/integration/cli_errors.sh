@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Bad configs and traces: exit code 2, a message naming file and key, and no result file left behind.
+set -uo pipefail
+llmsim=$1 good=$2 dir=$3
+rm -rf "$dir" && mkdir -p "$dir"
+fail() { echo "FAIL: $*"; exit 1; }
+
+expect_error() {  # expect_error NAME EXPECTED_SUBSTRING ARGS...
+  local name=$1 want=$2; shift 2
+  "$llmsim" "$@" --output "$dir/$name.h5" >"$dir/$name.out" 2>&1
+  local code=$?
+  [ $code -eq 2 ] || fail "$name: exit code $code, expected 2: $(cat "$dir/$name.out")"
+  grep -qF -- "$want" "$dir/$name.out" || fail "$name: message lacks '$want': $(cat "$dir/$name.out")"
+  [ ! -e "$dir/$name.h5" ] && [ ! -e "$dir/$name.h5.tmp" ] || fail "$name: left an output file"
+  echo "ok: $name"
+}
+
+expect_error unknown_scheduler "cluster.replica_scheduler.name" --config "$good" --set cluster.replica_scheduler.name=vlm
+expect_error bad_qps "qps" --config "$good" --set request_generator.interval_generator.qps=-1
+expect_error unknown_key "num_replica" --config "$good" --set cluster.num_replica=2
+printf 'cluster: [unclosed\n' > "$dir/broken.yaml"
+expect_error yaml_syntax "broken.yaml" --config "$dir/broken.yaml"
+printf 'arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,100,10\n1.0,abc,10\n' > "$dir/bad_trace.csv"
+expect_error bad_trace "bad_trace.csv" --config "$good" --set request_generator.name=trace_replay \
+  --set request_generator.trace_file="$dir/bad_trace.csv"
+expect_error missing_config "config" --config "$dir/does-not-exist.yaml"
+echo "all error paths OK"
