@@ -20,8 +20,22 @@ expect_error bad_qps "qps" --config "$good" --set request_generator.interval_gen
 expect_error unknown_key "num_replica" --config "$good" --set cluster.num_replica=2
 printf 'cluster: [unclosed\n' > "$dir/broken.yaml"
 expect_error yaml_syntax "broken.yaml" --config "$dir/broken.yaml"
+configs=$(cd "$(dirname "$good")/../.." && pwd)
 printf 'arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,100,10\n1.0,abc,10\n' > "$dir/bad_trace.csv"
-expect_error bad_trace "bad_trace.csv" --config "$good" --set request_generator.name=trace_replay \
-  --set request_generator.trace_file="$dir/bad_trace.csv"
+cat > "$dir/replay.yaml" <<EOF
+cluster:
+  replica:
+    model: $configs/models/llama-2-7b.yaml
+    device: $configs/hardware/a100.yaml
+    network_device: $configs/hardware/a100_pairwise_nvlink.yaml
+request_generator:
+  name: trace_replay
+  trace_file: bad_trace.csv
+execution_time_predictor:
+  table_dir: $configs/predictors/vidur-llama2-7b-a100-tp1-pp1
+EOF
+expect_error bad_trace "bad_trace.csv:3: column 'num_prefill_tokens'" --config "$dir/replay.yaml"
+expect_error missing_trace "trace_file" --config "$dir/replay.yaml" --set request_generator.trace_file=nope.csv
+expect_error unschedulable_tp "tensor_parallel_size" --config "$good" --set cluster.replica.tensor_parallel_size=3
 expect_error missing_config "config" --config "$dir/does-not-exist.yaml"
 echo "all error paths OK"
