@@ -96,6 +96,8 @@ int run(const CliOptions& opt) {
   const llm::SimulationResults results = sim.run(progress);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   write_outputs(opt, config, results, *log);
+  log->info("total wall time {:.3f} s (generation, simulation and output)",
+            std::chrono::duration<double>(Clock::now() - start).count());
   if (!opt.quiet) std::printf("%s", format_summary(results, wall).c_str());
   log->info("peak memory {:.1f} MiB", peak_rss_mib());
   if (results.time_limit_reached) log->warn("time_limit reached: unfinished requests have completed = 0");

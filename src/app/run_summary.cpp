@@ -52,7 +52,7 @@ std::string format_summary(const llm::SimulationResults& r, double wall_seconds)
   out += metric_line(r, "scheduling delay", "s", 1e-9,
                      [](const llm::RequestRecord& x) { return static_cast<double>(x.scheduling_delay); });
   const double rate = wall_seconds > 0 ? static_cast<double>(r.num_events) / wall_seconds : 0;
-  out += fmt::format("Events: {}   wall: {:.3f} s   {:.0f} events/s\n", r.num_events, wall_seconds, rate);
+  out += fmt::format("Events: {}   simulation wall time: {:.3f} s   {:.0f} events/s\n", r.num_events, wall_seconds, rate);
   return out;
 }
 

@@ -22,7 +22,8 @@ class FixedPredictor final : public llm::ExecutionTimePredictor {
   double ms_;
 };
 
-/// Llama-2-7B on an 80 GB A100 (TP1), `replicas` replicas, `stages` pipeline stages, the given policies.
+/// Llama-2-7B on an 80 GB A100 (TP1), `replicas` replicas, `stages` pipeline stages, the given policies,
+/// per-batch rows recorded.
 inline llm::SimulationConfig small_cluster(int replicas, int stages, const char* replica_scheduler,
                                            const char* global_scheduler) {
   llm::SimulationConfig c;
@@ -34,6 +35,7 @@ inline llm::SimulationConfig small_cluster(int replicas, int stages, const char*
   c.cluster.replica.num_pipeline_stages = stages;
   c.cluster.replica_scheduler.name = replica_scheduler;
   c.cluster.global_scheduler.name = global_scheduler;
+  c.metrics.store_batch_metrics = true;
   return c;
 }
 

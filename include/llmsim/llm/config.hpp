@@ -133,7 +133,9 @@ struct PredictorConfig {
 
 /// What is recorded and written.
 struct MetricsConfig {
-  bool store_batch_metrics = true;
+  /// One row per batch in /batches. Off by default (like Vidur's keep_individual_batch_metrics): large runs
+  /// have millions of batches; per-replica batch counts and means are always recorded.
+  bool store_batch_metrics = false;
   bool write_csv = false;          ///< also write CSV files beside the HDF5 file
   bool enable_chrome_trace = false;
 };

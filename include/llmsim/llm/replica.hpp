@@ -28,7 +28,9 @@ class Replica final : public des::Entity {
   const ReplicaScheduler& scheduler() const { return *scheduler_; }
   /// True when no request is pending, holds memory or is inside a batch.
   bool idle() const;
-  void finish(SimulationResults& out) const { metrics_.finish(scheduler_->num_blocks(), out); }
+  std::size_t num_batch_records() const { return metrics_.num_batch_records(); }
+  /// Moves this replica's metric rows into `out` (once, after the run).
+  void finish(SimulationResults& out) { metrics_.finish(scheduler_->num_blocks(), out); }
 
  private:
   struct Stage {

@@ -20,9 +20,10 @@ class ReplicaMetrics {
   void on_stage_start(int stage, SimTime start, SimTime duration, double mfu_percent, const Batch& batch);
   void on_batch_end(const Batch& batch, SimTime end);
   void on_request_routed() { ++num_requests_; }
+  std::size_t num_batch_records() const { return batches_.size(); }
 
-  /// Appends this replica's rows to `out`.
-  void finish(std::int64_t num_blocks, SimulationResults& out) const;
+  /// Moves this replica's rows into `out` (call once, at the end of the run).
+  void finish(std::int64_t num_blocks, SimulationResults& out);
 
  private:
   struct StageAccumulator {
@@ -42,6 +43,8 @@ class ReplicaMetrics {
   double memory_peak_ = 0;
   std::int64_t num_requests_ = 0;
   std::int64_t num_batches_ = 0;
+  std::int64_t batch_requests_ = 0;
+  std::int64_t batch_tokens_ = 0;
   std::vector<BatchRecord> batches_;
   std::vector<BatchStageRecord> batch_stages_;
 };

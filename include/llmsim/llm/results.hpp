@@ -76,6 +76,8 @@ struct ReplicaRecord {
   std::int64_t num_blocks = 0;
   std::int64_t num_requests = 0;  ///< requests routed here
   std::int64_t num_batches = 0;
+  double mean_batch_size = 0;    ///< requests per batch
+  double mean_batch_tokens = 0;  ///< tokens per batch
   double memory_usage_mean_percent = 0;  ///< Vidur's simple mean over scheduling/batch-end samples
   double memory_usage_peak_percent = 0;
 };

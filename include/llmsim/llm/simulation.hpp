@@ -45,7 +45,7 @@ class Simulation {
  private:
   class LoadView;
 
-  SimulationResults collect(bool time_limit_reached) const;
+  SimulationResults collect(bool time_limit_reached);
   std::int64_t count_completed() const;
 
   SimulationConfig config_;

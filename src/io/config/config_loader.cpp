@@ -149,7 +149,7 @@ llm::SimulationConfig load_config(const std::string& path, const std::vector<std
   c.request_generator = detail::parse_request_generator(s.child("request_generator"));
   c.predictor = detail::parse_predictor(s.child("execution_time_predictor"));
   YamlSection m = s.child("metrics");
-  c.metrics.store_batch_metrics = m.get_bool("store_batch_metrics", true);
+  c.metrics.store_batch_metrics = m.get_bool("store_batch_metrics", false);
   c.metrics.write_csv = m.get_bool("write_csv", false);
   c.metrics.enable_chrome_trace = m.get_bool("enable_chrome_trace", false);
   m.finish();

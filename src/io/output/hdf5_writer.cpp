@@ -98,7 +98,7 @@ void Writer::dataset(hid_t file, const Schema& schema, const void* rows, std::si
   if (count > kChunkRows) {
     const hsize_t chunk[1] = {kChunkRows};
     check(H5Pset_chunk(dcpl.get(), 1, chunk), "H5Pset_chunk");
-    check(H5Pset_deflate(dcpl.get(), 4), "H5Pset_deflate");
+    check(H5Pset_deflate(dcpl.get(), 1), "H5Pset_deflate");
   }
   Handle ds(check(H5Dcreate2(file, schema.name, disk.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                   "H5Dcreate2"),

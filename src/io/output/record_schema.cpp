@@ -82,6 +82,7 @@ const Schema& replica_schema() {
                         sizeof(P),
                         {LLMSIM_FIELD(P, replica_id, "id"), LLMSIM_FIELD(P, num_blocks, "count"),
                          LLMSIM_FIELD(P, num_requests, "count"), LLMSIM_FIELD(P, num_batches, "count"),
+                         LLMSIM_FIELD(P, mean_batch_size, "requests"), LLMSIM_FIELD(P, mean_batch_tokens, "tokens"),
                          LLMSIM_FIELD(P, memory_usage_mean_percent, "percent"),
                          LLMSIM_FIELD(P, memory_usage_peak_percent, "percent")}};
   return s;

@@ -3,6 +3,7 @@
 #include "llmsim/llm/replica_metrics.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace llmsim::llm {
 
@@ -34,13 +35,15 @@ void ReplicaMetrics::on_stage_start(int stage, SimTime start, SimTime duration, 
 
 void ReplicaMetrics::on_batch_end(const Batch& batch, SimTime end) {
   ++num_batches_;
+  batch_requests_ += static_cast<std::int64_t>(batch.size());
+  batch_tokens_ += batch.total_num_tokens;
   if (!keep_batches_) return;
   batches_.push_back(BatchRecord{replica_, batch.index, batch.scheduled_at, end, end - batch.scheduled_at,
                                  static_cast<std::int32_t>(batch.size()), batch.total_num_tokens,
                                  batch.num_prefill_tokens, batch.num_decode_tokens});
 }
 
-void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) const {
+void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) {
   for (std::size_t i = 0; i < stages_.size(); ++i) {
     const StageAccumulator& s = stages_[i];
     ReplicaStageRecord row{replica_, static_cast<std::int32_t>(i), s.count, s.busy, s.first_start, s.last_end, 0, 0};
@@ -51,10 +54,15 @@ void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) con
     }
     out.replica_stages.push_back(row);
   }
+  const double batches = num_batches_ > 0 ? static_cast<double>(num_batches_) : 1.0;
   out.replicas.push_back(ReplicaRecord{replica_, num_blocks, num_requests_, num_batches_,
+                                       static_cast<double>(batch_requests_) / batches,
+                                       static_cast<double>(batch_tokens_) / batches,
                                        memory_sum_ / static_cast<double>(memory_samples_), memory_peak_});
   out.batches.insert(out.batches.end(), batches_.begin(), batches_.end());
-  out.batch_stages.insert(out.batch_stages.end(), batch_stages_.begin(), batch_stages_.end());
+  std::move(batch_stages_.begin(), batch_stages_.end(), std::back_inserter(out.batch_stages));
+  batches_ = {};
+  batch_stages_ = {};
 }
 
 }  // namespace llmsim::llm

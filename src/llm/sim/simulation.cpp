@@ -74,9 +74,12 @@ std::int64_t Simulation::num_stalled_requests() const {
   return static_cast<std::int64_t>(requests_.size()) - count_completed();
 }
 
-SimulationResults Simulation::collect(bool time_limit_reached) const {
+SimulationResults Simulation::collect(bool time_limit_reached) {
   SimulationResults out;
   out.requests = make_request_records(requests_, router_->assignment());
+  std::size_t num_batches = 0;
+  for (const auto& replica : replicas_) num_batches += replica->num_batch_records();
+  out.batches.reserve(num_batches);
   for (const auto& replica : replicas_) replica->finish(out);
   out.makespan = engine_.now();
   out.num_events = engine_.events_processed();
