@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+// load_config: examples, Vidur defaults, overrides, path resolution and error messages (file, key, valid values).
+#include "llmsim/io/config_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "llmsim/util/error.hpp"
+
+namespace llmsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kConfigs = LLMSIM_SOURCE_DIR "/configs";
+
+// Writes `body` after the required keys (absolute catalog paths) into a temporary YAML file.
+std::string write_config(const std::string& name, const std::string& body, bool with_required = true) {
+  const fs::path dir = fs::temp_directory_path() / "llmsim_cfg";
+  fs::create_directories(dir);
+  const fs::path path = dir / name;
+  std::ofstream out(path);
+  if (with_required) {
+    out << "cluster:\n  replica:\n    model: " << kConfigs << "/models/llama-2-7b.yaml\n    device: " << kConfigs
+        << "/hardware/a100.yaml\n    network_device: " << kConfigs << "/hardware/a100_pairwise_nvlink.yaml\n"
+        << "execution_time_predictor:\n  table_dir: " << kConfigs << "/predictors/vidur-llama2-7b-a100-tp1-pp1\n";
+  }
+  out << body;
+  return path.string();
+}
+
+// Expects load_config to throw a ConfigError whose message contains every string in `parts`.
+void expect_error(const std::string& path, const std::vector<std::string>& parts,
+                  const std::vector<std::string>& overrides = {}) {
+  try {
+    load_config(path, overrides);
+    FAIL() << "expected ConfigError for " << path;
+  } catch (const ConfigError& e) {
+    for (const std::string& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+  }
+}
+
+TEST(ConfigLoader, EveryBundledExampleLoads) {
+  int count = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(kConfigs + "/examples")) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(load_config(entry.path().string())) << entry.path();
+    ++count;
+  }
+  EXPECT_GE(count, 7);
+}
+
+TEST(ConfigLoader, VidurDefaultExampleHasVidursValues) {
+  const llm::SimulationConfig c = load_config(kConfigs + "/examples/vidur-default-7b.yaml");
+  EXPECT_EQ(c.seed, 42u);
+  EXPECT_EQ(c.cluster.replica.model.name, "meta-llama/Llama-2-7b-hf");
+  EXPECT_EQ(c.cluster.replica.model.num_layers, 32);
+  EXPECT_EQ(c.cluster.replica.device.total_memory_gb, 80);
+  EXPECT_EQ(c.cluster.replica.node.num_devices_per_node, 4);
+  EXPECT_EQ(c.cluster.replica_scheduler.name, "sarathi");
+  EXPECT_EQ(c.cluster.replica_scheduler.chunk_size, 512);
+  EXPECT_EQ(c.request_generator.num_requests, 128);
+  EXPECT_EQ(c.request_generator.interval.qps, 0.5);
+  EXPECT_TRUE(fs::path(c.predictor.table_dir).is_absolute());
+  EXPECT_TRUE(fs::is_directory(c.predictor.table_dir));
+}
+
+TEST(ConfigLoader, MinimalConfigGetsVidurDefaults) {
+  const llm::SimulationConfig c = load_config(write_config("minimal.yaml", ""));
+  EXPECT_EQ(c.cluster.num_replicas, 1);
+  EXPECT_EQ(c.cluster.global_scheduler.name, "round_robin");
+  EXPECT_EQ(c.cluster.replica_scheduler.name, "sarathi");
+  EXPECT_EQ(c.cluster.replica_scheduler.batch_size_cap, 128);
+  EXPECT_FALSE(c.cluster.replica_scheduler.num_blocks.has_value());
+  EXPECT_DOUBLE_EQ(c.cluster.replica.memory_margin_fraction, 0.1);
+  EXPECT_EQ(c.request_generator.length.name, "fixed");
+  EXPECT_EQ(c.request_generator.length.prefill_tokens, 2048);
+  EXPECT_EQ(c.predictor.kv_cache_prediction_granularity, 64);
+  EXPECT_DOUBLE_EQ(c.predictor.nccl_cpu_launch_overhead_ms, 0.02);
+}
+
+TEST(ConfigLoader, PolicySpecificDefaultsAndOverrides) {
+  const std::string path = write_config("gamma.yaml", "request_generator:\n  interval_generator:\n    name: gamma\n");
+  EXPECT_DOUBLE_EQ(load_config(path).request_generator.interval.qps, 0.2);  // Vidur's gamma default
+  const llm::SimulationConfig c =
+      load_config(path, {"cluster.num_replicas=4", "cluster.replica_scheduler.name=vllm", "seed=7",
+                         "request_generator.num_requests=null", "request_generator.duration=30"});
+  EXPECT_EQ(c.cluster.num_replicas, 4);
+  EXPECT_EQ(c.cluster.replica_scheduler.name, "vllm");
+  EXPECT_EQ(c.seed, 7u);
+  EXPECT_FALSE(c.request_generator.num_requests.has_value());
+  EXPECT_EQ(c.request_generator.duration, 30.0);
+}
+
+TEST(ConfigLoader, CatalogPathsAreRelativeToTheNamingFile) {
+  const fs::path dir = fs::temp_directory_path() / "llmsim_cfg_rel" / "nested";
+  fs::create_directories(dir);
+  fs::copy_file(kConfigs + "/models/phi-2.yaml", dir / "my-model.yaml", fs::copy_options::overwrite_existing);
+  const std::string path = write_config("../llmsim_cfg_rel/nested/relative.yaml", "");
+  std::string text;
+  {
+    std::ifstream in(path);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string needle = kConfigs + "/models/llama-2-7b.yaml";
+  text.replace(text.find(needle), needle.size(), "my-model.yaml");
+  std::ofstream(path) << text;
+  EXPECT_EQ(load_config(path).cluster.replica.model.name, "microsoft/phi-2");
+}
+
+TEST(ConfigLoader, ErrorsNameFileKeyAndValidValues) {
+  expect_error(write_config("sched.yaml", "  name: x\n"), {"sched.yaml", "execution_time_predictor.name",
+                                                           "valid: vidur_table"});
+  const std::string base = write_config("base.yaml", "");
+  expect_error(base, {"base.yaml", "cluster.replica_scheduler.name", "unknown value 'vlm'", "lightllm"},
+               {"cluster.replica_scheduler.name=vlm"});
+  expect_error(base, {"cluster.num_replica", "unknown key", "num_replicas"}, {"cluster.num_replica=2"});
+  expect_error(base, {"request_generator.interval_generator.qps", "out of range"},
+               {"request_generator.interval_generator.qps=0"});
+  expect_error(base, {"cluster.num_replicas", "expected an integer", "'many'"}, {"cluster.num_replicas=many"});
+  expect_error(base, {"chunk_size", "unknown key for replica scheduler 'vllm'"},
+               {"cluster.replica_scheduler.name=vllm", "cluster.replica_scheduler.chunk_size=64"});
+  expect_error(base, {"cluster.replica.num_pipeline_stages", "num_layers (32)"},
+               {"cluster.replica.num_pipeline_stages=3"});
+  expect_error(base, {"cluster.replica.model", "not found"}, {"cluster.replica.model=missing.yaml"});
+  expect_error(base, {"KEY=VALUE"}, {"cluster.num_replicas"});
+  expect_error(write_config("syntax.yaml", "seed: [1,\n", false), {"syntax.yaml:", "YAML syntax error"});
+  expect_error(write_config("empty.yaml", "", false), {"empty.yaml", "empty"});
+  expect_error(write_config("nomodel.yaml", "cluster:\n  num_replicas: 2\n", false),
+               {"cluster.replica.model", "required"});
+}
+
+TEST(ConfigLoader, ResolvedConfigJsonHasEveryResolvedValue) {
+  const auto j = nlohmann::json::parse(config_to_json(load_config(kConfigs + "/examples/vidur-default-7b.yaml")));
+  EXPECT_EQ(j["cluster"]["replica"]["model"]["num_layers"], 32);
+  EXPECT_EQ(j["cluster"]["replica_scheduler"]["num_blocks"], nullptr);
+  EXPECT_EQ(j["request_generator"]["interval_generator"]["qps"], 0.5);
+  EXPECT_TRUE(fs::path(j["execution_time_predictor"]["table_dir"].get<std::string>()).is_absolute());
+}
+
+}  // namespace
+}  // namespace llmsim::io
