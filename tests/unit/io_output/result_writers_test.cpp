@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// Result writers: HDF5 layout read back with the C API, byte-identical rewrites, atomic failure, CSV and trace.
+#include "llmsim/io/result_writers.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "llmsim/util/error.hpp"
+
+namespace llmsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temp_dir() {
+  const fs::path d = fs::temp_directory_path() / "llmsim_writers";
+  fs::create_directories(d);
+  return d;
+}
+
+llm::SimulationResults sample() {
+  llm::SimulationResults r;
+  for (int i = 0; i < 3; ++i) {
+    llm::RequestRecord q;
+    q.request_id = i;
+    q.replica_id = i % 2;
+    q.completed = 1;
+    q.arrived_at = 1000 * i;
+    q.completed_at = 1000 * i + 500;
+    q.e2e_time = 500;
+    q.decode_time_execution_plus_preemption_normalized = 0.125 * i;
+    r.requests.push_back(q);
+  }
+  r.batches.push_back(llm::BatchRecord{1, 0, 10, 20, 10, 2, 33, 32, 1});
+  r.replica_stages.push_back(llm::ReplicaStageRecord{0, 0, 4, 40, 0, 50, 80.0, 12.5});
+  r.replicas.push_back(llm::ReplicaRecord{0, 7424, 2, 4, 1.5, 20.0, 3.25, 9.5});
+  r.batch_stages.push_back(llm::BatchStageRecord{1, 0, 0, 10000, 2500, {3, 4}, {16, 1}});
+  r.makespan = 2500;
+  r.num_events = 99;
+  return r;
+}
+
+std::string read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Hdf5Writer, CompoundDatasetsAndAttributesReadBack) {
+  const fs::path path = temp_dir() / "sample.h5";
+  write_hdf5(sample(), RunMetadata{"{\"seed\": 3}", 3, 1, "single"}, path.string());
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const hid_t ds = H5Dopen2(f, "requests", H5P_DEFAULT);
+  const hid_t space = H5Dget_space(ds);
+  EXPECT_EQ(H5Sget_simple_extent_npoints(space), 3);
+  const hid_t file_type = H5Dget_type(ds);
+  EXPECT_GE(H5Tget_member_index(file_type, "decode_time_execution_plus_preemption_normalized"), 0);
+  const hid_t mem = H5Tcreate(H5T_COMPOUND, sizeof(double));
+  H5Tinsert(mem, "decode_time_execution_plus_preemption_normalized", 0, H5T_NATIVE_DOUBLE);
+  double tbt[3] = {};
+  ASSERT_GE(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, tbt), 0);
+  EXPECT_DOUBLE_EQ(tbt[2], 0.25);
+  std::int64_t makespan = 0;
+  const hid_t attr = H5Aopen(f, "makespan_ns", H5P_DEFAULT);
+  H5Aread(attr, H5T_NATIVE_INT64, &makespan);
+  EXPECT_EQ(makespan, 2500);
+  EXPECT_GT(H5Aexists(ds, "units"), 0);
+  EXPECT_GT(H5Aexists(f, "config"), 0);
+  H5Aclose(attr);
+  H5Tclose(mem);
+  H5Tclose(file_type);
+  H5Sclose(space);
+  H5Dclose(ds);
+  H5Fclose(f);
+}
+
+TEST(Hdf5Writer, EqualResultsGiveByteIdenticalFiles) {
+  const fs::path a = temp_dir() / "a.h5";
+  const fs::path b = temp_dir() / "b.h5";
+  write_hdf5(sample(), RunMetadata{"{}", 1, 1, "single"}, a.string());
+  write_hdf5(sample(), RunMetadata{"{}", 1, 1, "single"}, b.string());
+  EXPECT_EQ(read_bytes(a), read_bytes(b));
+  llm::SimulationResults other = sample();
+  other.requests[1].e2e_time = 501;
+  write_hdf5(other, RunMetadata{"{}", 1, 1, "single"}, b.string());
+  EXPECT_NE(read_bytes(a), read_bytes(b));
+}
+
+TEST(Hdf5Writer, EmptyTablesAreWritten) {
+  const fs::path path = temp_dir() / "empty.h5";
+  EXPECT_NO_THROW(write_hdf5(llm::SimulationResults{}, RunMetadata{}, path.string()));
+  EXPECT_TRUE(fs::exists(path));
+}
+
+TEST(Hdf5Writer, FailureLeavesNoFileBehind) {
+  const fs::path path = temp_dir() / "no-such-dir" / "x.h5";
+  EXPECT_THROW(write_hdf5(sample(), RunMetadata{}, path.string()), Error);
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+}
+
+TEST(CsvWriter, WritesOneFilePerTableWithHeaderAndExactValues) {
+  const fs::path dir = temp_dir() / "csv";
+  write_csv(sample(), dir.string());
+  std::ifstream in(dir / "requests.csv");
+  std::string header;
+  std::string row0;
+  std::string row1;
+  std::getline(in, header);
+  std::getline(in, row0);
+  std::getline(in, row1);
+  EXPECT_EQ(header.rfind("request_id,replica_id,completed,", 0), 0u);
+  EXPECT_EQ(row1.rfind("1,1,1,", 0), 0u);
+  EXPECT_NE(row1.find(",0.125"), std::string::npos);
+  for (const char* name : {"batches.csv", "replica_stages.csv", "replicas.csv"}) EXPECT_TRUE(fs::exists(dir / name));
+}
+
+TEST(ChromeTraceWriter, OneCompleteEventPerBatchStage) {
+  const fs::path path = temp_dir() / "trace.json";
+  write_chrome_trace(sample(), path.string());
+  std::ifstream in(path);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["traceEvents"].size(), 1u);
+  const auto& e = j["traceEvents"][0];
+  EXPECT_EQ(e["name"], "[3, 4]");
+  EXPECT_EQ(e["ph"], "X");
+  EXPECT_DOUBLE_EQ(e["ts"].get<double>(), 10.0);
+  EXPECT_DOUBLE_EQ(e["dur"].get<double>(), 2.5);
+  EXPECT_EQ(e["pid"], 1);
+  EXPECT_EQ(e["args"]["num_tokens"], (std::vector<int>{16, 1}));
+}
+
+}  // namespace
+}  // namespace llmsim::io
