@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   cli.add_option("--set", opt.overrides,
                  "Override a config key, e.g. --set cluster.num_replicas=4 (repeatable; value is YAML)");
   cli.add_option("--seed", opt.seed,
-                 "Set seed, request_generator.seed and its length_generator.seed (same seed => same bytes)");
+                 "Set seed, request_generator.seed and its length_generator.seed (same seed => same bytes)")
+      ->check(CLI::Range(0ULL, 4294967295ULL));
   cli.add_option("--csv", opt.csv_dir, "Also write requests/batches/replica_stages/replicas CSVs into DIR");
   cli.add_option("--chrome-trace", opt.chrome_trace_path, "Write a chrome://tracing JSON of every batch stage");
   cli.add_option("--log-level", opt.log_level, "trace, debug, info, warn, error or off")

@@ -51,8 +51,12 @@ std::string format_summary(const llm::SimulationResults& r, double wall_seconds)
                      [](const llm::RequestRecord& x) { return static_cast<double>(x.e2e_time); });
   out += metric_line(r, "scheduling delay", "s", 1e-9,
                      [](const llm::RequestRecord& x) { return static_cast<double>(x.scheduling_delay); });
-  const double rate = wall_seconds > 0 ? static_cast<double>(r.num_events) / wall_seconds : 0;
-  out += fmt::format("Events: {}   simulation wall time: {:.3f} s   {:.0f} events/s\n", r.num_events, wall_seconds, rate);
+  std::int64_t stages = 0;
+  for (const llm::ReplicaStageRecord& s : r.replica_stages) stages += s.num_batch_stages;
+  const double per_s = wall_seconds > 0 ? 1.0 / wall_seconds : 0;
+  out += fmt::format("Events: {} ({:.0f}/s)   batch stages: {} ({:.0f}/s)   simulation wall time: {:.3f} s\n",
+                     r.num_events, static_cast<double>(r.num_events) * per_s, stages,
+                     static_cast<double>(stages) * per_s, wall_seconds);
   return out;
 }
 
