@@ -61,6 +61,27 @@ std::int64_t ReplicaScheduler::allocated_blocks(RequestId id) const {
   return it == allocation_map_.end() ? 0 : it->second;
 }
 
+void ReplicaScheduler::free_completed_or_keep(const Batch& batch, std::deque<RequestId>& running) {
+  for (RequestId id : batch.requests) {
+    if (request(id).completed()) {
+      free(id);
+    } else {
+      running.push_back(id);
+    }
+  }
+}
+
+void ReplicaScheduler::admit_with_full_reservation(std::vector<RequestId>& ids, std::vector<std::int64_t>& tokens) {
+  while (!request_queue_.empty() && static_cast<std::int64_t>(ids.size()) < max_batch_size() &&
+         can_allocate(max_blocks_per_sequence())) {
+    const RequestId id = request_queue_.front();
+    request_queue_.pop_front();
+    allocate(id, max_blocks_per_sequence());
+    ids.push_back(id);
+    tokens.push_back(next_tokens(request(id)));
+  }
+}
+
 std::int64_t ReplicaScheduler::next_tokens(const Request& r) const {
   LLMSIM_ASSERT(!r.completed(), "asked for the next tokens of a completed request");
   return r.is_prefill_complete() ? 1 : r.num_prefill_tokens();

@@ -56,6 +56,11 @@ class ReplicaScheduler {
   bool is_allocated(RequestId id) const { return allocation_map_.contains(id); }
   std::int64_t allocated_blocks(RequestId id) const;
   std::size_t num_allocated_requests() const { return allocation_map_.size(); }
+  /// Frees the batch's completed requests and appends the others to `running` (batch order).
+  void free_completed_or_keep(const Batch& batch, std::deque<RequestId>& running);
+  /// Admits queued requests, each reserving max_blocks_per_sequence() blocks, while the batch has fewer than
+  /// max_batch_size() requests and the reservation fits (Orca and FasterTransformer admission).
+  void admit_with_full_reservation(std::vector<RequestId>& ids, std::vector<std::int64_t>& tokens);
   /// Base token rule: 1 after prefill, else the whole (current) prompt.
   std::int64_t next_tokens(const Request& r) const;
   Batch make_batch(std::vector<RequestId> ids, std::vector<std::int64_t> tokens) const {

@@ -29,14 +29,7 @@ std::optional<Batch> FasterTransformerReplicaScheduler::get_next_batch() {
     for (RequestId id : ids) tokens.push_back(next_tokens(request(id)));
     return make_batch(std::move(ids), std::move(tokens));
   }
-  while (!request_queue_.empty() && static_cast<std::int64_t>(ids.size()) < max_batch_size() &&
-         can_allocate(max_blocks_per_sequence())) {
-    const RequestId id = request_queue_.front();
-    request_queue_.pop_front();
-    allocate(id, max_blocks_per_sequence());
-    ids.push_back(id);
-    tokens.push_back(next_tokens(request(id)));
-  }
+  admit_with_full_reservation(ids, tokens);
   if (ids.empty()) return std::nullopt;
   return make_batch(std::move(ids), std::move(tokens));
 }

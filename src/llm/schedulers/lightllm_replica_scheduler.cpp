@@ -7,15 +7,7 @@
 
 namespace llmsim::llm::detail {
 
-void LightLlmReplicaScheduler::do_on_batch_end(const Batch& batch) {
-  for (RequestId id : batch.requests) {
-    if (request(id).completed()) {
-      free(id);
-    } else {
-      running_.push_back(id);
-    }
-  }
-}
+void LightLlmReplicaScheduler::do_on_batch_end(const Batch& batch) { free_completed_or_keep(batch, running_); }
 
 // (tokens held now, tokens still to be generated) as LightLLM estimates them.
 std::pair<std::int64_t, std::int64_t> LightLlmReplicaScheduler::footprint(const Request& r) const {

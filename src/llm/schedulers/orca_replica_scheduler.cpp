@@ -4,15 +4,7 @@
 
 namespace llmsim::llm::detail {
 
-void OrcaReplicaScheduler::do_on_batch_end(const Batch& batch) {
-  for (RequestId id : batch.requests) {
-    if (request(id).completed()) {
-      free(id);
-    } else {
-      running_.push_back(id);
-    }
-  }
-}
+void OrcaReplicaScheduler::do_on_batch_end(const Batch& batch) { free_completed_or_keep(batch, running_); }
 
 std::optional<Batch> OrcaReplicaScheduler::get_next_batch() {
   std::vector<RequestId> ids;
@@ -22,14 +14,7 @@ std::optional<Batch> OrcaReplicaScheduler::get_next_batch() {
     tokens.push_back(next_tokens(request(running_.front())));
     running_.pop_front();
   }
-  while (!request_queue_.empty() && static_cast<std::int64_t>(ids.size()) < max_batch_size() &&
-         can_allocate(max_blocks_per_sequence())) {
-    const RequestId id = request_queue_.front();
-    request_queue_.pop_front();
-    allocate(id, max_blocks_per_sequence());
-    ids.push_back(id);
-    tokens.push_back(next_tokens(request(id)));
-  }
+  admit_with_full_reservation(ids, tokens);
   if (ids.empty()) return std::nullopt;
   return make_batch(std::move(ids), std::move(tokens));
 }

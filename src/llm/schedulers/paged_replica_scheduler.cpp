@@ -47,15 +47,7 @@ bool PagedReplicaScheduler::admit_running(RequestId id) {
   return true;
 }
 
-void PagedReplicaScheduler::do_on_batch_end(const Batch& batch) {
-  for (RequestId id : batch.requests) {
-    if (request(id).completed()) {
-      free(id);
-    } else {
-      running_.push_back(id);
-    }
-  }
-}
+void PagedReplicaScheduler::do_on_batch_end(const Batch& batch) { free_completed_or_keep(batch, running_); }
 
 void PagedReplicaScheduler::sort_running_by_arrival() {
   std::stable_sort(running_.begin(), running_.end(),

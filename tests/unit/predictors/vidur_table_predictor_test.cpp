@@ -24,8 +24,10 @@ void write_gz(const fs::path& path, const std::string& text) {
 }
 
 // Linear ops: value = base + tokens / 1000. Decode: batch * 1000 + kv. Prefill: kv * 100 + chunk.
+// One directory per test: ctest runs the tests of this file in parallel processes.
 fs::path make_tables() {
-  const fs::path dir = fs::temp_directory_path() / "llmsim_pred_tables";
+  const fs::path dir = fs::temp_directory_path() /
+                       (std::string("llmsim_pred_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::pair<const char*, int> linear[] = {
