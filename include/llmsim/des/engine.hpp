@@ -21,6 +21,14 @@ class Engine {
   void schedule(EntityId src, EntityId target, SimTime time, std::uint32_t phase, std::uint32_t kind,
                 std::int64_t a = 0, std::int64_t b = 0);
 
+  /// Makes the engine one rank of a partitioned simulation: `owner[e]` is the rank of entity e. Events for
+  /// entities of other ranks are kept in an outbox (take_outbox) instead of the queue.
+  void set_partition(std::vector<int> owner, int rank);
+  /// Events scheduled for remote entities since the last call, grouped by destination rank.
+  std::vector<std::vector<Event>> take_outbox();
+  /// Inserts an event received from another rank, keeping its key (time >= now() is checked).
+  void insert_remote(const Event& event);
+
   /// Processes every event whose time is <= `until`. Returns the number of events processed by this call.
   std::uint64_t run(SimTime until = kSimTimeMax);
 
@@ -37,6 +45,9 @@ class Engine {
   std::vector<Entity*> entities_;
   std::vector<std::uint64_t> next_seq_;
   std::vector<Event> heap_;
+  std::vector<int> owner_;  // empty: every entity is local
+  int rank_ = 0;
+  std::vector<std::vector<Event>> outbox_;
   SimTime now_ = 0;
   std::uint64_t processed_ = 0;
 };

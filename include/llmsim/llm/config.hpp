@@ -64,8 +64,17 @@ struct GlobalSchedulerConfig {
   std::string name = "round_robin";
 };
 
+/// Router <-> replica communication. With latency 0 the router acts synchronously on live replica state
+/// (Vidur's behaviour; single process only). With latency > 0 requests reach replicas `latency` after routing
+/// and the router sees replica pending-queue lengths `latency` late; the latency is also the lookahead of the
+/// conservative synchronisation, so a multi-rank run needs it > 0.
+struct RoutingConfig {
+  SimTime latency = 0;
+};
+
 struct ClusterConfig {
   int num_replicas = 1;
+  RoutingConfig routing;
   ReplicaConfig replica;
   GlobalSchedulerConfig global_scheduler;
   ReplicaSchedulerConfig replica_scheduler;

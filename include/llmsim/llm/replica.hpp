@@ -22,10 +22,18 @@ class Replica final : public des::Entity {
   Replica(ReplicaId id, const ClusterConfig& cluster, std::int64_t max_request_tokens, RequestStore& requests,
           const ExecutionTimePredictor& predictor, const MetricsConfig& metrics);
 
-  void attach(des::EntityId self) { self_ = self; }
+  /// Wires the replica into its engine. With `notice_latency` > 0 it reports its pending-queue length to the
+  /// router entity after every scheduling round that changed it, arriving `notice_latency` later.
+  void attach(des::EntityId self, des::EntityId router, SimTime notice_latency) {
+    self_ = self;
+    router_ = router;
+    notice_latency_ = notice_latency;
+  }
   void handle(const des::Event& event, des::Engine& engine) override;
 
   const ReplicaScheduler& scheduler() const { return *scheduler_; }
+  /// Requests routed to this replica, in arrival order at the replica.
+  const std::vector<RequestId>& served() const { return served_; }
   /// True when no request is pending, holds memory or is inside a batch.
   bool idle() const;
   std::size_t num_batch_records() const { return metrics_.num_batch_records(); }
@@ -41,6 +49,7 @@ class Replica final : public des::Entity {
   };
 
   void request_schedule(des::Engine& engine);
+  void report_load(des::Engine& engine);
   void on_replica_schedule(des::Engine& engine);
   void try_start_stage(int stage, des::Engine& engine);
   void on_stage_end(std::size_t slot, int stage, des::Engine& engine);
@@ -49,6 +58,10 @@ class Replica final : public des::Entity {
 
   ReplicaId id_;
   des::EntityId self_ = 0;
+  des::EntityId router_ = 0;
+  SimTime notice_latency_ = 0;
+  std::size_t reported_pending_ = 0;
+  std::vector<RequestId> served_;
   RequestStore& requests_;
   const ExecutionTimePredictor& predictor_;
   std::unique_ptr<ReplicaScheduler> scheduler_;

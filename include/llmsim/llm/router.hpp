@@ -15,7 +15,10 @@ namespace llmsim::llm {
 /// `routing_latency` (0 in a single process, as in Vidur).
 class Router final : public des::Entity {
  public:
-  Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, const ReplicaLoadView& load);
+  /// `live_load` is used when the routing latency is 0; otherwise the router routes on the pending counts the
+  /// replicas reported (load notices), which are `latency` old.
+  Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, const ReplicaLoadView* live_load,
+         int num_replicas);
 
   /// Wires the router into `engine`: its own id and the replicas' entity ids (index = replica id).
   void attach(des::EntityId self, std::vector<des::EntityId> replica_entities, SimTime routing_latency);
@@ -31,9 +34,19 @@ class Router final : public des::Entity {
   void on_arrival(RequestId id, des::Engine& engine);
   void on_global_schedule(des::Engine& engine);
 
+  /// Pending counts as last reported by the replicas.
+  class ReportedLoad final : public ReplicaLoadView {
+   public:
+    explicit ReportedLoad(int n) : pending_(static_cast<std::size_t>(n), 0) {}
+    int num_replicas() const override { return static_cast<int>(pending_.size()); }
+    std::size_t pending_requests(ReplicaId r) const override { return pending_[static_cast<std::size_t>(r)]; }
+    std::vector<std::size_t> pending_;
+  };
+
   RequestStore& requests_;
   std::unique_ptr<GlobalScheduler> policy_;
-  const ReplicaLoadView& load_;
+  const ReplicaLoadView* live_load_;
+  ReportedLoad reported_;
   des::EntityId self_ = 0;
   std::vector<des::EntityId> replica_entities_;
   SimTime routing_latency_ = 0;

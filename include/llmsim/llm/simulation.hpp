@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Simulation: builds the router and replicas of one config on an engine, runs it, and collects results.
+// Simulation: one config on one engine per rank — the router on rank 0, replicas spread over ranks.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "llmsim/des/engine.hpp"
+#include "llmsim/des/transport.hpp"
 #include "llmsim/llm/config.hpp"
 #include "llmsim/llm/execution_time.hpp"
 #include "llmsim/llm/results.hpp"
@@ -17,7 +19,7 @@ namespace llmsim::llm {
 class Router;
 class Replica;
 
-/// A snapshot handed to the progress callback.
+/// A snapshot handed to the progress callback (rank 0 only in a partitioned run).
 struct Progress {
   SimTime now = 0;
   std::uint64_t events = 0;
@@ -25,40 +27,65 @@ struct Progress {
   std::int64_t total_requests = 0;
 };
 
-/// One single-process simulation. Owns its engine and entities; several may coexist in one process.
+/// Names accepted by partition_replicas.
+const std::vector<std::string>& partition_names();
+
+/// Rank owning each replica: `block` gives contiguous ranges, `round_robin` deals replicas out in turn.
+/// Throws ConfigError for an unknown name.
+std::vector<int> partition_replicas(const std::string& name, int num_replicas, int num_ranks);
+
+/// One simulation. Without a transport everything runs here; with one, this object is one rank of a
+/// partitioned run (every rank constructs it with the same arguments) and run() synchronises the ranks
+/// conservatively in windows of cluster.routing.latency. Results are identical for any rank count.
 class Simulation {
  public:
   /// `requests` must be sorted by arrival with ids = positions (generate_requests guarantees it).
+  /// Throws ConfigError if a multi-rank run has a zero routing latency (no lookahead).
   Simulation(const SimulationConfig& config, const std::vector<RequestSpec>& requests,
-             const ExecutionTimePredictor& predictor);
+             const ExecutionTimePredictor& predictor, des::Transport* transport = nullptr,
+             const std::string& partition = "block");
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
   /// Runs to completion (or to config.time_limit_s). `progress` is called every `progress_every` events.
+  /// Every rank returns; only rank 0's results are complete (others return an empty SimulationResults).
   SimulationResults run(const std::function<void(const Progress&)>& progress = {},
                         std::uint64_t progress_every = 1u << 18);
 
-  /// Requests that had arrived but never finished although no event was left (a policy could not admit them).
-  std::int64_t num_stalled_requests() const;
+  /// Requests that never finished although no event was left (a policy could not admit them). Rank 0 only.
+  std::int64_t num_stalled_requests() const { return stalled_; }
+  /// Wall-clock seconds this rank spent in synchronisation (exchange and reduction) during run().
+  double sync_seconds() const { return sync_seconds_; }
 
  private:
   class LoadView;
 
-  SimulationResults collect(bool time_limit_reached);
+  bool owns_replica(int replica) const { return replica_owner_[static_cast<std::size_t>(replica)] == rank_; }
+  void run_partitioned(SimTime limit, const std::function<void(const Progress&)>& progress,
+                       std::uint64_t progress_every);
+  void exchange_events();
+  SimulationResults local_results();
+  SimulationResults merge(std::vector<des::Bytes> parts);
   std::int64_t count_completed() const;
 
   SimulationConfig config_;
   RequestStore requests_;
   des::Engine engine_;
+  des::Transport* transport_;
+  int rank_ = 0;
+  std::vector<int> replica_owner_;
+  std::vector<std::unique_ptr<Replica>> replicas_;  // null where another rank owns the replica
   std::unique_ptr<LoadView> load_view_;
-  std::unique_ptr<Router> router_;
-  std::vector<std::unique_ptr<Replica>> replicas_;
-  bool finished_ = false;
+  std::unique_ptr<Router> router_;                 // rank 0 only
+  std::vector<std::unique_ptr<des::Entity>> remote_placeholders_;
   bool time_limit_reached_ = false;
+  std::int64_t stalled_ = 0;
+  double sync_seconds_ = 0;
 };
 
-/// Builds the per-request rows (Vidur's request_metrics.csv definitions, spec 8.2) from final request state.
-std::vector<RequestRecord> make_request_records(const RequestStore& requests, const std::vector<ReplicaId>& assignment);
+/// Per-request rows (Vidur's request_metrics.csv definitions, spec 8.2) for `ids` served by `replica`.
+void append_request_records(const RequestStore& requests, const std::vector<RequestId>& ids, ReplicaId replica,
+                            std::vector<RequestRecord>& out);
 
 }  // namespace llmsim::llm

@@ -34,6 +34,7 @@ Json replica_json(const llm::ReplicaConfig& r) {
 Json cluster_json(const llm::ClusterConfig& c) {
   const llm::ReplicaSchedulerConfig& s = c.replica_scheduler;
   return Json{{"num_replicas", c.num_replicas},
+              {"routing", {{"latency_ns", c.routing.latency}}},
               {"replica", replica_json(c.replica)},
               {"global_scheduler", {{"name", c.global_scheduler.name}}},
               {"replica_scheduler",

@@ -121,6 +121,9 @@ llm::ClusterConfig parse_cluster(YamlSection s) {
   llm::ClusterConfig c;
   c.num_replicas = as_int(s.get_int("num_replicas", 1, 1, 1 << 24));
   c.replica = parse_replica(s.child("replica"));
+  YamlSection routing = s.child("routing");
+  c.routing.latency = routing.get_duration("latency", 0);
+  routing.finish();
   YamlSection g = s.child("global_scheduler");
   c.global_scheduler.name = g.get_choice("name", "round_robin", {"round_robin", "random", "lor"});
   g.finish();

@@ -112,6 +112,29 @@ bool YamlSection::get_bool(const std::string& name, bool fallback) {
   return v;
 }
 
+SimTime YamlSection::get_duration(const std::string& name, SimTime fallback) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined() || n.IsNull()) return fallback;
+  if (!n.IsScalar()) fail(name, "expected a duration such as 50us, 2ms or 0.001 (seconds)");
+  const std::string text = n.Scalar();
+  static const std::pair<const char*, double> kUnits[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
+  double scale = 1.0;
+  std::string number = text;
+  for (const auto& [suffix, factor] : kUnits) {
+    const std::string u(suffix);
+    if (text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
+      number = text.substr(0, text.size() - u.size());
+      scale = factor;
+      break;
+    }
+  }
+  double value = 0;
+  if (!YAML::convert<double>::decode(YAML::Node(number), value) || !std::isfinite(value) || value < 0) {
+    fail(name, "'" + text + "' is not a non-negative duration; valid: a number of seconds or <number><ns|us|ms|s>");
+  }
+  return seconds_to_simtime(value * scale);
+}
+
 std::string YamlSection::get_path(const std::string& name, bool required) {
   const std::string v = get_string(name, "");
   if (v.empty()) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "llmsim/util/sim_time.hpp"
+
 namespace llmsim::io::detail {
 
 /// One mapping of a config file. Every key read is remembered; finish() rejects any other key, so typos and
@@ -32,6 +34,8 @@ class YamlSection {
   double get_double(const std::string& name, double fallback, double min, double max, bool min_exclusive = false);
   std::optional<double> get_optional_double(const std::string& name, std::optional<double> fallback, double min);
   bool get_bool(const std::string& name, bool fallback);
+  /// A non-negative duration: a number of seconds or a string with a unit (ns, us, ms, s), e.g. `50us`.
+  SimTime get_duration(const std::string& name, SimTime fallback);
   /// A path relative to this section's file (or absolute); returned absolute and normalised.
   std::string get_path(const std::string& name, bool required);
   /// Sub-mapping `name` (empty if absent).

@@ -23,6 +23,7 @@ void Replica::handle(const des::Event& event, des::Engine& engine) {
   switch (event.kind) {
     case kEventDispatch:
       scheduler_->add_request(event.a);
+      served_.push_back(event.a);
       metrics_.on_request_routed();
       request_schedule(engine);
       break;
@@ -46,6 +47,7 @@ void Replica::request_schedule(des::Engine& engine) {
 void Replica::on_replica_schedule(des::Engine& engine) {
   schedule_pending_ = false;
   std::vector<Batch> batches = scheduler_->on_schedule();
+  report_load(engine);
   if (batches.empty()) return;
   metrics_.on_memory_sample(scheduler_->memory_usage_percent());
   for (Batch& batch : batches) {
@@ -56,6 +58,16 @@ void Replica::on_replica_schedule(des::Engine& engine) {
     stages_.front().queue.push_back(store_batch(std::move(batch)));
   }
   try_start_stage(0, engine);
+}
+
+void Replica::report_load(des::Engine& engine) {
+  // Every change of the pending queue is followed by a scheduling round at the same instant, so this is the
+  // one place to report it (dispatches add, admissions remove, restarts re-add).
+  const std::size_t pending = scheduler_->num_pending_requests();
+  if (notice_latency_ == 0 || pending == reported_pending_) return;
+  reported_pending_ = pending;
+  engine.schedule(self_, router_, engine.now() + notice_latency_, kPhaseLoadNotice, kEventLoadNotice, id_,
+                  static_cast<std::int64_t>(pending));
 }
 
 std::size_t Replica::store_batch(Batch batch) {

@@ -36,14 +36,14 @@ void fill_completed(const Request& r, RequestRecord& row) {
 
 }  // namespace
 
-std::vector<RequestRecord> make_request_records(const RequestStore& requests,
-                                                const std::vector<ReplicaId>& assignment) {
-  std::vector<RequestRecord> rows(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
+void append_request_records(const RequestStore& requests, const std::vector<RequestId>& ids, ReplicaId replica,
+                            std::vector<RequestRecord>& out) {
+  for (RequestId id : ids) {
+    const auto i = static_cast<std::size_t>(id);
     const Request& r = requests[i];
-    RequestRecord& row = rows[i];
+    RequestRecord row;
     row.request_id = r.id();
-    row.replica_id = assignment[i];
+    row.replica_id = replica;
     row.num_restarts = r.num_restarts();
     row.num_prefill_tokens = r.num_original_prefill_tokens();
     row.num_decode_tokens = r.num_original_decode_tokens();
@@ -53,8 +53,8 @@ std::vector<RequestRecord> make_request_records(const RequestStore& requests,
     if (i > 0) row.inter_arrival_delay = r.arrived_at() - requests[i - 1].arrived_at();
     row.completed = r.completed() ? 1 : 0;
     if (r.completed()) fill_completed(r, row);
+    out.push_back(row);
   }
-  return rows;
 }
 
 }  // namespace llmsim::llm

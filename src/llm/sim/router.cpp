@@ -9,8 +9,13 @@
 
 namespace llmsim::llm {
 
-Router::Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, const ReplicaLoadView& load)
-    : requests_(requests), policy_(std::move(policy)), load_(load), assignment_(requests.size(), -1) {}
+Router::Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, const ReplicaLoadView* live_load,
+               int num_replicas)
+    : requests_(requests),
+      policy_(std::move(policy)),
+      live_load_(live_load),
+      reported_(num_replicas),
+      assignment_(requests.size(), -1) {}
 
 void Router::attach(des::EntityId self, std::vector<des::EntityId> replica_entities, SimTime routing_latency) {
   self_ = self;
@@ -31,6 +36,9 @@ void Router::handle(const des::Event& event, des::Engine& engine) {
       break;
     case kEventGlobalSchedule:
       on_global_schedule(engine);
+      break;
+    case kEventLoadNotice:
+      reported_.pending_[static_cast<std::size_t>(event.a)] = static_cast<std::size_t>(event.b);
       break;
     default:
       LLMSIM_ASSERT(false, "router received an unknown event kind");
@@ -55,7 +63,8 @@ void Router::on_global_schedule(des::Engine& engine) {
   std::stable_sort(queue_.begin(), queue_.end(), [this](RequestId x, RequestId y) {
     return requests_[static_cast<std::size_t>(x)].arrived_at() < requests_[static_cast<std::size_t>(y)].arrived_at();
   });
-  const std::vector<ReplicaId> targets = policy_->schedule(queue_, load_);
+  const ReplicaLoadView& load = routing_latency_ == 0 ? *live_load_ : static_cast<const ReplicaLoadView&>(reported_);
+  const std::vector<ReplicaId> targets = policy_->schedule(queue_, load);
   for (std::size_t i = 0; i < queue_.size(); ++i) {
     assignment_[static_cast<std::size_t>(queue_[i])] = targets[i];
     engine.schedule(self_, replica_entities_[static_cast<std::size_t>(targets[i])], engine.now() + routing_latency_,

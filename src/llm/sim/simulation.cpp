@@ -1,15 +1,34 @@
 // SPDX-License-Identifier: MIT
-// Simulation assembly and run loop (Vidur vidur/simulator.py, minus its global state).
+// Simulation assembly, the sequential and the conservatively synchronised run loops, result gathering.
 #include "llmsim/llm/simulation.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "llmsim/llm/replica.hpp"
 #include "llmsim/llm/router.hpp"
+#include "llmsim/util/assert.hpp"
+#include "llmsim/util/error.hpp"
+#include "wire_codec.hpp"
 
 namespace llmsim::llm {
 
-/// In one process the router sees the replicas' live pending-queue lengths, as Vidur's LOR does.
+namespace {
+
+constexpr des::EntityId kRouterEntity = 0;  // replicas are entities 1..N on every rank
+
+/// Stands for an entity that lives on another rank; the engine never delivers events to it.
+class RemotePlaceholder final : public des::Entity {
+ public:
+  void handle(const des::Event&, des::Engine&) override {
+    LLMSIM_ASSERT(false, "event delivered to an entity owned by another rank");
+  }
+};
+
+}  // namespace
+
+/// In one process with zero routing latency the router sees the replicas' live pending-queue lengths,
+/// as Vidur's LOR does.
 class Simulation::LoadView final : public ReplicaLoadView {
  public:
   explicit LoadView(const std::vector<std::unique_ptr<Replica>>& replicas) : replicas_(replicas) {}
@@ -23,68 +42,184 @@ class Simulation::LoadView final : public ReplicaLoadView {
 };
 
 Simulation::Simulation(const SimulationConfig& config, const std::vector<RequestSpec>& requests,
-                       const ExecutionTimePredictor& predictor)
-    : config_(config) {
+                       const ExecutionTimePredictor& predictor, des::Transport* transport,
+                       const std::string& partition)
+    : config_(config), transport_(transport), rank_(transport ? transport->rank() : 0) {
+  const int ranks = transport ? transport->size() : 1;
+  const SimTime latency = config.cluster.routing.latency;
+  if (ranks > 1 && latency <= 0) {
+    throw ConfigError("cluster.routing.latency: must be > 0 to run on " + std::to_string(ranks) +
+                      " ranks (it is the lookahead of the conservative synchronisation), e.g. 50us");
+  }
   requests_.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) requests_.emplace_back(static_cast<RequestId>(i), requests[i]);
+  const int n = config.cluster.num_replicas;
+  replica_owner_ = partition_replicas(partition, n, ranks);
   const std::int64_t max_tokens = config.request_generator.effective_max_tokens();
-  for (int r = 0; r < config.cluster.num_replicas; ++r) {
-    replicas_.push_back(
-        std::make_unique<Replica>(r, config.cluster, max_tokens, requests_, predictor, config.metrics));
+  for (int r = 0; r < n; ++r) {
+    replicas_.push_back(owns_replica(r) ? std::make_unique<Replica>(r, config.cluster, max_tokens, requests_,
+                                                                    predictor, config.metrics)
+                                        : nullptr);
   }
-  load_view_ = std::make_unique<LoadView>(replicas_);
-  router_ = std::make_unique<Router>(requests_, make_global_scheduler(config.cluster.global_scheduler, config.seed),
-                                     *load_view_);
-  const des::EntityId router_id = engine_.add_entity(*router_);
+  std::vector<int> owner{0};
+  if (rank_ == 0) {
+    if (latency == 0) load_view_ = std::make_unique<LoadView>(replicas_);
+    router_ = std::make_unique<Router>(
+        requests_, make_global_scheduler(config.cluster.global_scheduler, config.seed), load_view_.get(), n);
+  }
+  auto add = [&](des::Entity* real) {
+    if (real) return engine_.add_entity(*real);
+    remote_placeholders_.push_back(std::make_unique<RemotePlaceholder>());
+    return engine_.add_entity(*remote_placeholders_.back());
+  };
+  add(router_.get());
   std::vector<des::EntityId> replica_ids;
-  for (auto& replica : replicas_) {
-    replica_ids.push_back(engine_.add_entity(*replica));
-    replica->attach(replica_ids.back());
+  for (int r = 0; r < n; ++r) {
+    replica_ids.push_back(add(replicas_[static_cast<std::size_t>(r)].get()));
+    if (replicas_[static_cast<std::size_t>(r)]) replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity, latency);
+    owner.push_back(replica_owner_[static_cast<std::size_t>(r)]);
   }
-  router_->attach(router_id, std::move(replica_ids), 0);
+  if (router_) router_->attach(kRouterEntity, std::move(replica_ids), latency);
+  if (ranks > 1) engine_.set_partition(std::move(owner), rank_);
 }
 
 Simulation::~Simulation() = default;
 
 SimulationResults Simulation::run(const std::function<void(const Progress&)>& progress,
                                   std::uint64_t progress_every) {
-  router_->start(engine_);
+  if (router_) router_->start(engine_);
   const SimTime limit = config_.time_limit_s > 0 ? seconds_to_simtime(config_.time_limit_s) : kSimTimeMax;
-  // Run in slices so progress can be reported; slicing does not change the event order.
+  if (transport_ && transport_->size() > 1) {
+    run_partitioned(limit, progress, progress_every);
+  } else {
+    // Run in slices so progress can be reported; slicing does not change the event order.
+    std::uint64_t next_report = progress_every;
+    while (!engine_.empty() && engine_.next_time() <= limit) {
+      engine_.run(engine_.next_time());
+      if (progress && engine_.events_processed() >= next_report) {
+        next_report = engine_.events_processed() + progress_every;
+        progress(Progress{engine_.now(), engine_.events_processed(), count_completed(),
+                          static_cast<std::int64_t>(requests_.size())});
+      }
+    }
+    time_limit_reached_ = !engine_.empty();
+  }
+  SimulationResults mine = local_results();
+  if (!transport_ || transport_->size() == 1) return merge({detail::encode_results(mine)});
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<des::Bytes> parts = transport_->gather(detail::encode_results(mine));
+  sync_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return rank_ == 0 ? merge(std::move(parts)) : SimulationResults{};
+}
+
+void Simulation::exchange_events() {
+  std::vector<std::vector<des::Event>> outbox = engine_.take_outbox();
+  std::vector<des::Bytes> out(static_cast<std::size_t>(transport_->size()));
+  for (std::size_t r = 0; r < outbox.size(); ++r) {
+    if (!outbox[r].empty()) out[r] = detail::encode_events(outbox[r]);
+  }
+  for (const des::Bytes& bytes : transport_->exchange(out)) {
+    for (const des::Event& e : detail::decode_events(bytes)) engine_.insert_remote(e);
+  }
+}
+
+// YAWNS-style windows (docs/distributed.md): deliver the messages of the last window, agree on the global
+// next event time T, then process every local event before T + lookahead. A message sent inside the window
+// is due at least `lookahead` after its send time >= T, i.e. outside the window, so it is delivered in time.
+void Simulation::run_partitioned(SimTime limit, const std::function<void(const Progress&)>& progress,
+                                 std::uint64_t progress_every) {
+  const SimTime lookahead = config_.cluster.routing.latency;
   std::uint64_t next_report = progress_every;
-  while (!engine_.empty() && engine_.next_time() <= limit) {
-    engine_.run(engine_.next_time());
-    if (progress && engine_.events_processed() >= next_report) {
+  for (;;) {
+    const auto sync_start = std::chrono::steady_clock::now();
+    exchange_events();
+    const SimTime next = transport_->min_reduce(engine_.next_time());
+    sync_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count();
+    if (next == kSimTimeMax || next > limit) {
+      time_limit_reached_ = next != kSimTimeMax;
+      return;
+    }
+    engine_.run(std::min(next + lookahead - 1, limit));
+    if (progress && rank_ == 0 && engine_.events_processed() >= next_report) {
       next_report = engine_.events_processed() + progress_every;
-      progress(Progress{engine_.now(), engine_.events_processed(), count_completed(),
-                        static_cast<std::int64_t>(requests_.size())});
+      progress(Progress{next, engine_.events_processed(), -1, static_cast<std::int64_t>(requests_.size())});
     }
   }
-  time_limit_reached_ = !engine_.empty();
-  finished_ = true;
-  return collect(time_limit_reached_);
+}
+
+SimulationResults Simulation::local_results() {
+  SimulationResults out;
+  for (std::size_t r = 0; r < replicas_.size(); ++r) {
+    if (!replicas_[r]) continue;
+    append_request_records(requests_, replicas_[r]->served(), static_cast<ReplicaId>(r), out.requests);
+    replicas_[r]->finish(out);
+  }
+  if (router_) {
+    std::vector<RequestId> unrouted;
+    for (std::size_t i = 0; i < requests_.size(); ++i) {
+      if (router_->assignment()[i] < 0) unrouted.push_back(static_cast<RequestId>(i));
+    }
+    append_request_records(requests_, unrouted, -1, out.requests);
+  }
+  out.makespan = engine_.now();
+  out.num_events = engine_.events_processed();
+  out.time_limit_reached = time_limit_reached_;
+  return out;
+}
+
+SimulationResults Simulation::merge(std::vector<des::Bytes> parts) {
+  SimulationResults all;
+  for (des::Bytes& bytes : parts) {
+    SimulationResults p = detail::decode_results(bytes);
+    bytes = {};
+    auto append = [](auto& to, auto& from) { std::move(from.begin(), from.end(), std::back_inserter(to)); };
+    append(all.requests, p.requests);
+    append(all.batches, p.batches);
+    append(all.replica_stages, p.replica_stages);
+    append(all.replicas, p.replicas);
+    append(all.batch_stages, p.batch_stages);
+    all.makespan = std::max(all.makespan, p.makespan);
+    all.num_events += p.num_events;
+    all.time_limit_reached = all.time_limit_reached || p.time_limit_reached;
+  }
+  auto by = [](auto key) { return [key](const auto& x, const auto& y) { return key(x) < key(y); }; };
+  std::sort(all.requests.begin(), all.requests.end(), by([](const RequestRecord& r) { return r.request_id; }));
+  std::sort(all.batches.begin(), all.batches.end(),
+            by([](const BatchRecord& b) { return std::pair(b.replica_id, b.batch_index); }));
+  std::sort(all.replica_stages.begin(), all.replica_stages.end(),
+            by([](const ReplicaStageRecord& s) { return std::pair(s.replica_id, s.stage_id); }));
+  std::sort(all.replicas.begin(), all.replicas.end(), by([](const ReplicaRecord& r) { return r.replica_id; }));
+  std::sort(all.batch_stages.begin(), all.batch_stages.end(), by([](const BatchStageRecord& s) {
+              return std::tuple(s.replica_id, s.batch_index, s.stage_id);
+            }));
+  if (!all.time_limit_reached) {
+    stalled_ = std::count_if(all.requests.begin(), all.requests.end(), [](const RequestRecord& r) { return !r.completed; });
+  }
+  return all;
 }
 
 std::int64_t Simulation::count_completed() const {
   return std::count_if(requests_.begin(), requests_.end(), [](const Request& r) { return r.completed(); });
 }
 
-std::int64_t Simulation::num_stalled_requests() const {
-  if (!finished_ || time_limit_reached_) return 0;
-  return static_cast<std::int64_t>(requests_.size()) - count_completed();
+const std::vector<std::string>& partition_names() {
+  static const std::vector<std::string> names{"block", "round_robin"};
+  return names;
 }
 
-SimulationResults Simulation::collect(bool time_limit_reached) {
-  SimulationResults out;
-  out.requests = make_request_records(requests_, router_->assignment());
-  std::size_t num_batches = 0;
-  for (const auto& replica : replicas_) num_batches += replica->num_batch_records();
-  out.batches.reserve(num_batches);
-  for (const auto& replica : replicas_) replica->finish(out);
-  out.makespan = engine_.now();
-  out.num_events = engine_.events_processed();
-  out.time_limit_reached = time_limit_reached;
-  return out;
+std::vector<int> partition_replicas(const std::string& name, int num_replicas, int num_ranks) {
+  std::vector<int> owner(static_cast<std::size_t>(num_replicas));
+  for (int r = 0; r < num_replicas; ++r) {
+    if (name == "block") {
+      owner[static_cast<std::size_t>(r)] =
+          static_cast<int>(static_cast<std::int64_t>(r) * num_ranks / num_replicas);
+    } else if (name == "round_robin") {
+      owner[static_cast<std::size_t>(r)] = r % num_ranks;
+    } else {
+      throw ConfigError("--partition: unknown value '" + name + "'; valid: block, round_robin");
+    }
+  }
+  return owner;
 }
 
 }  // namespace llmsim::llm
