@@ -43,6 +43,8 @@ struct RequestRecord {
   double execution_plus_preemption_time_normalized = -1;
   double prefill_time_execution_plus_preemption_normalized = -1;
   double decode_time_execution_plus_preemption_normalized = -1;  ///< TBT (time per output token)
+
+  bool operator==(const RequestRecord&) const = default;
 };
 
 /// One row per batch (kept when metrics.store_batch_metrics is on).
@@ -56,6 +58,8 @@ struct BatchRecord {
   std::int64_t num_tokens = 0;
   std::int64_t num_prefill_tokens = 0;
   std::int64_t num_decode_tokens = 0;
+
+  bool operator==(const BatchRecord&) const = default;
 };
 
 /// One row per (replica, pipeline stage).
@@ -68,6 +72,8 @@ struct ReplicaStageRecord {
   SimTime last_end = -1;         ///< last batch-stage end
   double busy_time_percent = 0;  ///< busy_time / (last_end - first_start), Vidur's weighted-mean window
   double mfu_percent = 0;        ///< time-weighted MFU over the same window
+
+  bool operator==(const ReplicaStageRecord&) const = default;
 };
 
 /// One row per replica.
@@ -80,6 +86,8 @@ struct ReplicaRecord {
   double mean_batch_tokens = 0;  ///< tokens per batch
   double memory_usage_mean_percent = 0;  ///< Vidur's simple mean over scheduling/batch-end samples
   double memory_usage_peak_percent = 0;
+
+  bool operator==(const ReplicaRecord&) const = default;
 };
 
 /// One row per batch stage; recorded only for the Chrome trace.
@@ -91,6 +99,8 @@ struct BatchStageRecord {
   SimTime duration = 0;
   std::vector<RequestId> request_ids;
   std::vector<std::int64_t> num_tokens;
+
+  bool operator==(const BatchStageRecord&) const = default;
 };
 
 /// Everything a run produced. Rows are sorted by their ids so output never depends on processing order.

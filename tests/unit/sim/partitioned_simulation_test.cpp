@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// Partitioned runs on in-process logical ranks give exactly the single-process results.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "fixed_predictor.hpp"
+#include "llmsim/des/local_transport.hpp"
+#include "llmsim/llm/simulation.hpp"
+#include "llmsim/util/error.hpp"
+#include "llmsim/util/mt19937.hpp"
+
+namespace llmsim::llm {
+namespace {
+
+using testing::FixedPredictor;
+using testing::small_cluster;
+
+std::vector<RequestSpec> workload(int n) {
+  Mt19937 rng = Mt19937::python_seeded(5);
+  std::vector<RequestSpec> out;
+  SimTime t = 0;
+  for (int i = 0; i < n; ++i) {
+    t += static_cast<SimTime>(rng.random() * 4e6);  // mean gap 2 ms, ties allowed
+    out.push_back(RequestSpec{t, 1 + static_cast<std::int64_t>(rng.randbelow(300)),
+                              1 + static_cast<std::int64_t>(rng.randbelow(40))});
+  }
+  return out;
+}
+
+SimulationConfig config(const char* scheduler, const char* router) {
+  SimulationConfig c = small_cluster(6, 2, scheduler, router);
+  c.cluster.routing.latency = 50'000;  // 50 us
+  c.metrics.enable_chrome_trace = true;
+  return c;
+}
+
+SimulationResults run_on(int ranks, const SimulationConfig& c, const std::vector<RequestSpec>& w,
+                         const std::string& partition = "block") {
+  const FixedPredictor predictor(1.5);
+  if (ranks == 1) return Simulation(c, w, predictor).run();
+  SimulationResults root;
+  des::run_local_ranks(ranks, [&](des::Transport& t) {
+    Simulation sim(c, w, predictor, &t, partition);
+    SimulationResults r = sim.run();
+    if (t.rank() == 0) root = std::move(r);
+  });
+  return root;
+}
+
+// Field-wise equality (records compare member by member; doubles must be bit-for-bit equal values).
+void expect_identical(const SimulationResults& a, const SimulationResults& b) {
+  EXPECT_TRUE(a.requests == b.requests);
+  EXPECT_TRUE(a.batches == b.batches);
+  EXPECT_TRUE(a.replica_stages == b.replica_stages);
+  EXPECT_TRUE(a.replicas == b.replicas);
+  EXPECT_TRUE(a.batch_stages == b.batch_stages);
+  EXPECT_EQ(a.makespan, b.makespan);
+  EXPECT_EQ(a.num_events, b.num_events);
+}
+
+TEST(PartitionedSimulation, OneTwoAndFourRanksGiveIdenticalResults) {
+  const std::vector<RequestSpec> w = workload(400);
+  for (const char* router : {"lor", "round_robin", "random"}) {
+    const SimulationConfig c = config("sarathi", router);
+    const SimulationResults one = run_on(1, c, w);
+    ASSERT_EQ(one.requests.size(), 400u);
+    for (const RequestRecord& r : one.requests) ASSERT_EQ(r.completed, 1);
+    expect_identical(one, run_on(2, c, w));
+    expect_identical(one, run_on(4, c, w));
+    expect_identical(one, run_on(4, c, w, "round_robin"));
+  }
+}
+
+TEST(PartitionedSimulation, MoreRanksThanReplicasStillWork) {
+  SimulationConfig c = config("vllm", "lor");
+  c.cluster.num_replicas = 2;
+  const std::vector<RequestSpec> w = workload(50);
+  expect_identical(run_on(1, c, w), run_on(3, c, w));
+}
+
+TEST(PartitionedSimulation, ZeroLookaheadIsAConfigErrorNotAHang) {
+  SimulationConfig c = config("vllm", "lor");
+  c.cluster.routing.latency = 0;
+  EXPECT_THROW(run_on(2, c, workload(10)), ConfigError);
+}
+
+TEST(PartitionedSimulation, AFailingRankReleasesTheOthers) {
+  EXPECT_THROW(des::run_local_ranks(3,
+                                    [](des::Transport& t) {
+                                      if (t.rank() == 1) throw std::runtime_error("rank 1 failed");
+                                      t.min_reduce(0);  // would block forever without cancellation
+                                    }),
+               std::runtime_error);
+}
+
+TEST(PartitionedSimulation, UnknownPartitionIsAConfigError) {
+  EXPECT_THROW(partition_replicas("hash", 4, 2), ConfigError);
+  EXPECT_EQ(partition_replicas("block", 4, 2), (std::vector<int>{0, 0, 1, 1}));
+  EXPECT_EQ(partition_replicas("round_robin", 4, 2), (std::vector<int>{0, 1, 0, 1}));
+}
+
+}  // namespace
+}  // namespace llmsim::llm
