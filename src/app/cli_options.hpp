@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "llmsim/des/transport.hpp"
+
 namespace llmsim::app {
 
 struct CliOptions {
@@ -17,12 +19,15 @@ struct CliOptions {
   std::string chrome_trace_path;
   std::string log_level = "info";
   double progress_interval_s = 10.0;
+  int local_ranks = 1;
+  std::string partition = "block";
   bool print_config = false;
   bool quiet = false;
 };
 
-/// Runs one simulation as asked and returns the process exit code (0 ok, 3 requests stalled).
+/// Runs one simulation as asked and returns the process exit code (0 ok, 3 requests stalled). With a
+/// transport this is one rank of a partitioned run: only rank 0 prints and writes results.
 /// Throws ConfigError/InputError for bad input (main maps them to exit code 2).
-int run(const CliOptions& options);
+int run(const CliOptions& options, des::Transport* transport);
 
 }  // namespace llmsim::app

@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: MIT
-// llmsim entry point: parse the command line, run, map exceptions to exit codes (2 = bad input, 1 = bug).
+// llmsim entry point: parse the command line, pick the transport, map exceptions to exit codes.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 
 #include "cli_options.hpp"
-#include "llmsim/util/error.hpp"
+#include "launch.hpp"
 
 int main(int argc, char** argv) {
+  llmsim::app::Launch launch(&argc, &argv);
   llmsim::app::CliOptions opt;
   CLI::App cli{
       "llmsim: deterministic discrete-event simulator of LLM-inference clusters (Vidur-compatible).\n"
       "Simulates request arrival, routing, per-replica batching, paged KV-cache memory and profiled\n"
       "execution times, then writes per-request/batch/replica metrics to one HDF5 file.\n\n"
-      "Example:\n  llmsim --config configs/examples/vidur-default-7b.yaml --output out/default.h5\n\n"
+      "Examples:\n  llmsim --config configs/examples/vidur-default-7b.yaml --output out/default.h5\n"
+      "  mpirun -n 4 llmsim --config X.yaml --set cluster.routing.latency=50us   (replicas spread over 4 ranks)\n\n"
       "Exit codes: 0 ok, 2 invalid config/input (message names file and key), 3 some requests could never\n"
-      "be served (results are still written), 1 internal error.",
+      "be served (results are still written), 1 internal error or a failed rank.",
       "llmsim"};
   cli.add_option("-c,--config", opt.config_path, "Simulation config (YAML); see configs/examples/")
       ->required()
@@ -28,6 +30,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0ULL, 4294967295ULL));
   cli.add_option("--csv", opt.csv_dir, "Also write requests/batches/replica_stages/replicas CSVs into DIR");
   cli.add_option("--chrome-trace", opt.chrome_trace_path, "Write a chrome://tracing JSON of every batch stage");
+  cli.add_option("--local-ranks", opt.local_ranks,
+                 "Without mpirun: split replicas over N in-process logical ranks (same results as 1 rank)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  cli.add_option("--partition", opt.partition, "How replicas are spread over ranks")
+      ->check(CLI::IsMember({"block", "round_robin"}))
+      ->capture_default_str();
   cli.add_option("--log-level", opt.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
@@ -39,19 +48,8 @@ int main(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = cli.exit(e);
+    const int code = launch.rank() == 0 ? cli.exit(e) : (e.get_exit_code() == 0 ? 0 : 2);
     return code == 0 ? 0 : 2;
   }
-  try {
-    return llmsim::app::run(opt);
-  } catch (const llmsim::ConfigError& e) {
-    std::fprintf(stderr, "llmsim: config error: %s\n", e.what());
-    return 2;
-  } catch (const llmsim::InputError& e) {
-    std::fprintf(stderr, "llmsim: input error: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "llmsim: error: %s\n", e.what());
-    return 1;
-  }
+  return launch.run(opt);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // One llmsim run: config -> requests -> predictor -> simulation -> HDF5/CSV/trace -> summary.
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -21,10 +22,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::shared_ptr<spdlog::logger> make_logger(const CliOptions& opt) {
-  auto logger = spdlog::stderr_color_st("llmsim");
-  logger->set_pattern("[%H:%M:%S] %^%l%$ %v");
-  logger->set_level(opt.quiet ? spdlog::level::warn : spdlog::level::from_str(opt.log_level));
+// Rank 0 logs to the terminal; in a partitioned run every rank also logs to <output>.logs/rank-<r>.log.
+std::shared_ptr<spdlog::logger> make_logger(const CliOptions& opt, int rank, int ranks) {
+  std::vector<spdlog::sink_ptr> sinks;
+  if (rank == 0) {
+    auto terminal = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    terminal->set_level(opt.quiet ? spdlog::level::warn : spdlog::level::trace);
+    sinks.push_back(terminal);
+  }
+  if (ranks > 1) {
+    const std::string file = opt.output_path + ".logs/rank-" + std::to_string(rank) + ".log";
+    sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(file, true));
+  }
+  auto logger = std::make_shared<spdlog::logger>("llmsim", sinks.begin(), sinks.end());
+  logger->set_pattern(ranks > 1 ? "[%H:%M:%S] [rank " + std::to_string(rank) + "] %^%l%$ %v" : "[%H:%M:%S] %^%l%$ %v");
+  logger->set_level(spdlog::level::from_str(opt.log_level));
   return logger;
 }
 
@@ -50,9 +62,11 @@ double peak_rss_mib() {
 }
 
 void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, const llm::SimulationResults& results,
-                   spdlog::logger& log) {
+                   int ranks, spdlog::logger& log) {
   ensure_parent(opt.output_path);
-  io::write_hdf5(results, io::RunMetadata{io::config_to_json(config), config.seed, 1, "single"}, opt.output_path);
+  io::write_hdf5(results,
+                 io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single"},
+                 opt.output_path);
   log.info("wrote {}", opt.output_path);
   if (!opt.csv_dir.empty() || config.metrics.write_csv) {
     const std::string dir = opt.csv_dir.empty() ? opt.output_path + ".csv" : opt.csv_dir;
@@ -68,34 +82,44 @@ void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, c
 
 }  // namespace
 
-int run(const CliOptions& opt) {
+int run(const CliOptions& opt, des::Transport* transport) {
+  const int rank = transport ? transport->rank() : 0;
+  const int ranks = transport ? transport->size() : 1;
   llm::SimulationConfig config = load(opt);
   if (opt.print_config) {
-    std::printf("%s\n", io::config_to_json(config).c_str());
+    if (rank == 0) std::printf("%s\n", io::config_to_json(config).c_str());
     return 0;
   }
   config.metrics.enable_chrome_trace = config.metrics.enable_chrome_trace || !opt.chrome_trace_path.empty();
-  auto log = make_logger(opt);
+  if (ranks > 1) std::filesystem::create_directories(opt.output_path + ".logs");
+  auto log = make_logger(opt, rank, ranks);
   const auto start = Clock::now();
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
   const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
-  log->info("simulating {} requests on {} replica(s) ({} / {}, TP{} PP{})", requests.size(),
+  log->info("simulating {} requests on {} replica(s) ({} / {}, TP{} PP{}) on {} rank(s)", requests.size(),
             config.cluster.num_replicas, config.cluster.replica_scheduler.name,
             config.cluster.global_scheduler.name, config.cluster.replica.tensor_parallel_size,
-            config.cluster.replica.num_pipeline_stages);
-  llm::Simulation sim(config, requests, *predictor);
+            config.cluster.replica.num_pipeline_stages, ranks);
+  llm::Simulation sim(config, requests, *predictor, transport, opt.partition);
   auto last_report = Clock::now();
   const auto progress = [&](const llm::Progress& p) {
     const auto now = Clock::now();
     if (std::chrono::duration<double>(now - last_report).count() < opt.progress_interval_s) return;
     last_report = now;
     const double wall = std::chrono::duration<double>(now - start).count();
-    log->info("t={:.1f} s simulated  {}/{} requests done  {} events  {:.0f} events/s", simtime_to_seconds(p.now),
-              p.completed_requests, p.total_requests, p.events, static_cast<double>(p.events) / wall);
+    if (p.completed_requests >= 0) {
+      log->info("t={:.1f} s simulated  {}/{} requests done  {} events  {:.0f} events/s", simtime_to_seconds(p.now),
+                p.completed_requests, p.total_requests, p.events, static_cast<double>(p.events) / wall);
+    } else {
+      log->info("t={:.1f} s simulated  {} events on rank 0  {:.0f} events/s", simtime_to_seconds(p.now), p.events,
+                static_cast<double>(p.events) / wall);
+    }
   };
   const llm::SimulationResults results = sim.run(progress);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-  write_outputs(opt, config, results, *log);
+  if (ranks > 1) log->info("synchronisation took {:.3f} s of {:.3f} s on this rank", sim.sync_seconds(), wall);
+  if (rank != 0) return 0;
+  write_outputs(opt, config, results, ranks, *log);
   log->info("total wall time {:.3f} s (generation, simulation and output)",
             std::chrono::duration<double>(Clock::now() - start).count());
   if (!opt.quiet) std::printf("%s", format_summary(results, wall).c_str());

@@ -27,7 +27,7 @@ class CancellableBarrier {
     } else {
       cv_.wait(lock, [&] { return generation_ != generation || cancelled_; });
     }
-    if (cancelled_) throw std::runtime_error("another logical rank failed");
+    if (cancelled_) throw PeerRankFailed();
   }
   void cancel() {
     std::lock_guard lock(mutex_);

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// Launch modes and error reporting (exit code 2 for bad input, 1 for anything else).
+#include "launch.hpp"
+
+#include <cstdio>
+#include <algorithm>
+#include <exception>
+#include <mutex>
+
+#include "llmsim/des/local_transport.hpp"
+#include "llmsim/util/error.hpp"
+
+namespace llmsim::app {
+
+namespace {
+
+// Prints the error; a config error is the same on every rank, so only rank 0 reports it.
+int report(const std::exception& e, int code, const char* kind, int rank, int ranks, bool same_on_all_ranks) {
+  if (ranks == 1) {
+    std::fprintf(stderr, "llmsim: %s: %s\n", kind, e.what());
+  } else if (rank == 0 || !same_on_all_ranks) {
+    std::fprintf(stderr, "llmsim: rank %d of %d: %s: %s\n", rank, ranks, kind, e.what());
+  }
+  std::fflush(stderr);
+  return code;
+}
+
+}  // namespace
+
+int Launch::run_guarded(const CliOptions& opt, des::Transport* transport) {
+  const int rank = transport ? transport->rank() : 0;
+  const int ranks = transport ? transport->size() : 1;
+  try {
+    return app::run(opt, transport);
+  } catch (const des::PeerRankFailed&) {
+    return 1;  // the rank that failed has reported why
+  } catch (const ConfigError& e) {
+    return report(e, 2, "config error", rank, ranks, true);
+  } catch (const InputError& e) {
+    return report(e, 2, "input error", rank, ranks, false);
+  } catch (const std::exception& e) {
+    return report(e, 1, "error", rank, ranks, false);
+  }
+}
+
+int Launch::run(const CliOptions& opt) {
+  if (mpi_.size() > 1) {
+    const auto transport = mpi::make_world_transport();
+    const int code = run_guarded(opt, transport.get());
+    if (code != 0 && code != 3) mpi::abort_all(code);  // other ranks may be blocked in a collective
+    return code;
+  }
+  if (opt.local_ranks <= 1) return run_guarded(opt, nullptr);
+  std::mutex mutex;
+  int code = 0;
+  try {
+    des::run_local_ranks(opt.local_ranks, [&](des::Transport& t) {
+      const int c = run_guarded(opt, &t);
+      {
+        const std::lock_guard lock(mutex);
+        code = std::max(code, c);
+      }
+      if (c != 0 && c != 3) throw Error("rank " + std::to_string(t.rank()) + " failed");
+    });
+  } catch (const std::exception&) {
+    // the failing rank has already reported; the others were released by the transport
+  }
+  return code;
+}
+
+}  // namespace llmsim::app
