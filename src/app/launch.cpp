@@ -2,7 +2,8 @@
 // Launch modes and error reporting (exit code 2 for bad input, 1 for anything else).
 #include "launch.hpp"
 
-#include <cstdio>
+#include "app_logging.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <mutex>
@@ -12,21 +13,6 @@
 
 namespace llmsim::app {
 
-namespace {
-
-// Prints the error; a config error is the same on every rank, so only rank 0 reports it.
-int report(const std::exception& e, int code, const char* kind, int rank, int ranks, bool same_on_all_ranks) {
-  if (ranks == 1) {
-    std::fprintf(stderr, "llmsim: %s: %s\n", kind, e.what());
-  } else if (rank == 0 || !same_on_all_ranks) {
-    std::fprintf(stderr, "llmsim: rank %d of %d: %s: %s\n", rank, ranks, kind, e.what());
-  }
-  std::fflush(stderr);
-  return code;
-}
-
-}  // namespace
-
 int Launch::run_guarded(const CliOptions& opt, des::Transport* transport) {
   const int rank = transport ? transport->rank() : 0;
   const int ranks = transport ? transport->size() : 1;
@@ -35,11 +21,11 @@ int Launch::run_guarded(const CliOptions& opt, des::Transport* transport) {
   } catch (const des::PeerRankFailed&) {
     return 1;  // the rank that failed has reported why
   } catch (const ConfigError& e) {
-    return report(e, 2, "config error", rank, ranks, true);
+    return report_error("llmsim", e, 2, "config error", rank, ranks, true);
   } catch (const InputError& e) {
-    return report(e, 2, "input error", rank, ranks, false);
+    return report_error("llmsim", e, 2, "input error", rank, ranks, false);
   } catch (const std::exception& e) {
-    return report(e, 1, "error", rank, ranks, false);
+    return report_error("llmsim", e, 1, "error", rank, ranks, false);
   }
 }
 

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 // One llmsim run: config -> requests -> predictor -> simulation -> HDF5/CSV/trace -> summary.
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
@@ -9,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "app_logging.hpp"
 #include "cli_options.hpp"
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/io/result_writers.hpp"
@@ -21,24 +20,6 @@ namespace llmsim::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Rank 0 logs to the terminal; in a partitioned run every rank also logs to <output>.logs/rank-<r>.log.
-std::shared_ptr<spdlog::logger> make_logger(const CliOptions& opt, int rank, int ranks) {
-  std::vector<spdlog::sink_ptr> sinks;
-  if (rank == 0) {
-    auto terminal = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    terminal->set_level(opt.quiet ? spdlog::level::warn : spdlog::level::trace);
-    sinks.push_back(terminal);
-  }
-  if (ranks > 1) {
-    const std::string file = opt.output_path + ".logs/rank-" + std::to_string(rank) + ".log";
-    sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(file, true));
-  }
-  auto logger = std::make_shared<spdlog::logger>("llmsim", sinks.begin(), sinks.end());
-  logger->set_pattern(ranks > 1 ? "[%H:%M:%S] [rank " + std::to_string(rank) + "] %^%l%$ %v" : "[%H:%M:%S] %^%l%$ %v");
-  logger->set_level(spdlog::level::from_str(opt.log_level));
-  return logger;
-}
 
 llm::SimulationConfig load(const CliOptions& opt) {
   llm::SimulationConfig config = io::load_config(opt.config_path, opt.overrides);
@@ -92,7 +73,7 @@ int run(const CliOptions& opt, des::Transport* transport) {
   }
   config.metrics.enable_chrome_trace = config.metrics.enable_chrome_trace || !opt.chrome_trace_path.empty();
   if (ranks > 1) std::filesystem::create_directories(opt.output_path + ".logs");
-  auto log = make_logger(opt, rank, ranks);
+  auto log = make_logger("llmsim", opt.quiet, opt.log_level, rank, ranks, opt.output_path + ".logs");
   const auto start = Clock::now();
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
   const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);

@@ -4,30 +4,19 @@
 
 #include <spdlog/fmt/fmt.h>
 
-#include <algorithm>
-#include <cmath>
+#include "llmsim/llm/result_stats.hpp"
 
 namespace llmsim::app {
 
-double percentile(std::vector<double> values, double q) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const double pos = q / 100.0 * static_cast<double>(values.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
-}
-
 namespace {
 
-template <typename Get>
-std::string metric_line(const llm::SimulationResults& r, const char* label, const char* unit, double scale, Get get) {
-  std::vector<double> v;
-  for (const llm::RequestRecord& row : r.requests) {
-    if (row.completed) v.push_back(get(row) * scale);
-  }
-  return fmt::format("  {:<34} {:>12.4f} {:>12.4f} {:>12.4f}  {}\n", label, percentile(v, 50), percentile(v, 90),
-                     percentile(v, 99), unit);
+std::string metric_line(const llm::SimulationResults& r, const char* label, const char* unit, double scale,
+                        const char* metric) {
+  std::vector<double> v = llm::completed_request_metric(r, metric);
+  for (double& x : v) x *= scale;
+  return fmt::format("  {:<34} {:>12.4f} {:>12.4f} {:>12.4f}  {}\n", label, llm::percentile(v, 50),
+                     llm::percentile(v, 90),
+                     llm::percentile(v, 99), unit);
 }
 
 }  // namespace
@@ -42,15 +31,10 @@ std::string format_summary(const llm::SimulationResults& r, double wall_seconds)
   std::string out = fmt::format("Requests completed: {} / {}   restarts: {}   makespan: {:.6f} s\n", completed,
                                 r.requests.size(), restarts, simtime_to_seconds(r.makespan));
   out += fmt::format("  {:<34} {:>12} {:>12} {:>12}\n", "metric", "P50", "P90", "P99");
-  out += metric_line(r, "TTFT (prefill_e2e_time)", "s", 1e-9,
-                     [](const llm::RequestRecord& x) { return static_cast<double>(x.prefill_e2e_time); });
-  out += metric_line(r, "TBT (decode time / output token)", "ms", 1e3, [](const llm::RequestRecord& x) {
-    return x.decode_time_execution_plus_preemption_normalized;
-  });
-  out += metric_line(r, "e2e (request_e2e_time)", "s", 1e-9,
-                     [](const llm::RequestRecord& x) { return static_cast<double>(x.e2e_time); });
-  out += metric_line(r, "scheduling delay", "s", 1e-9,
-                     [](const llm::RequestRecord& x) { return static_cast<double>(x.scheduling_delay); });
+  out += metric_line(r, "TTFT (prefill_e2e_time)", "s", 1, "ttft");
+  out += metric_line(r, "TBT (decode time / output token)", "ms", 1e3, "tbt");
+  out += metric_line(r, "e2e (request_e2e_time)", "s", 1, "e2e");
+  out += metric_line(r, "scheduling delay", "s", 1, "scheduling_delay");
   std::int64_t stages = 0;
   for (const llm::ReplicaStageRecord& s : r.replica_stages) stages += s.num_batch_stages;
   const double per_s = wall_seconds > 0 ? 1.0 / wall_seconds : 0;

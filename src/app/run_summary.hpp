@@ -9,9 +9,6 @@
 
 namespace llmsim::app {
 
-/// Percentile with numpy's default (linear interpolation between closest ranks); `q` in [0, 100].
-double percentile(std::vector<double> values, double q);
-
 /// Multi-line text: P50/P90/P99 of TTFT, TBT, e2e and scheduling delay, makespan, restarts, events/s.
 std::string format_summary(const llm::SimulationResults& results, double wall_seconds);
 

@@ -34,6 +34,8 @@ YAML::Node parse_value(const std::string& text, const std::string& override_text
 
 }  // namespace
 
+bool is_path_key(const std::string& dotted_key) { return kPathKeys.contains(split_key(dotted_key).back()); }
+
 void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, const std::string& config_path) {
   for (const std::string& o : overrides) {
     const std::size_t eq = o.find('=');

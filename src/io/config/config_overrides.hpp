@@ -14,4 +14,7 @@ namespace llmsim::io::detail {
 /// since they come from the command line, not from `config_path`. Throws ConfigError on bad syntax.
 void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, const std::string& config_path);
 
+/// True for keys whose value is a file path (model, device, network_device, trace_file, table_dir).
+bool is_path_key(const std::string& dotted_key);
+
 }  // namespace llmsim::io::detail

@@ -2,132 +2,21 @@
 // write_hdf5: results as 1-D compound datasets (h5py/pandas readable), atomically, without timestamps.
 #include <hdf5.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
+#include "hdf5_support.hpp"
 #include "llmsim/io/result_writers.hpp"
-#include "llmsim/util/error.hpp"
-#include "record_schema.hpp"
 
 namespace llmsim::io {
 
 namespace {
 
-using detail::Field;
-using detail::FieldType;
-using detail::Schema;
-
-constexpr hsize_t kChunkRows = 65536;
-
-/// Owns one HDF5 identifier and closes it with the matching H5*close.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-class Writer {
- public:
-  explicit Writer(std::string path) : path_(std::move(path)) {}
-
-  hid_t check(hid_t id, const char* call) const {
-    if (id < 0) throw Error(path_ + ": HDF5 " + call + " failed");
-    return id;
-  }
-
-  void string_attr(hid_t obj, const char* name, const std::string& value) const {
-    Handle type(check(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose);
-    check(H5Tset_size(type.get(), H5T_VARIABLE), "H5Tset_size");
-    check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "H5Tset_cset");
-    Handle space(check(H5Screate(H5S_SCALAR), "H5Screate"), H5Sclose);
-    Handle attr(check(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2"),
-                H5Aclose);
-    const char* data = value.c_str();
-    check(H5Awrite(attr.get(), type.get(), &data), "H5Awrite");
-  }
-
-  template <typename T>
-  void scalar_attr(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, T value) const {
-    Handle space(check(H5Screate(H5S_SCALAR), "H5Screate"), H5Sclose);
-    Handle attr(check(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2"), H5Aclose);
-    check(H5Awrite(attr.get(), mem_type, &value), "H5Awrite");
-  }
-
-  void dataset(hid_t file, const Schema& schema, const void* rows, std::size_t count) const;
-
- private:
-  std::string path_;
-};
-
-std::pair<hid_t, hid_t> field_types(FieldType t) {
-  switch (t) {
-    case FieldType::Int64: return {H5T_NATIVE_INT64, H5T_STD_I64LE};
-    case FieldType::Int32: return {H5T_NATIVE_INT32, H5T_STD_I32LE};
-    case FieldType::UInt8: return {H5T_NATIVE_UINT8, H5T_STD_U8LE};
-    case FieldType::Float64: return {H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE};
-  }
-  return {-1, -1};
-}
-
-void Writer::dataset(hid_t file, const Schema& schema, const void* rows, std::size_t count) const {
-  Handle mem(check(H5Tcreate(H5T_COMPOUND, schema.record_size), "H5Tcreate"), H5Tclose);
-  std::size_t packed = 0;
-  for (const Field& f : schema.fields) packed += H5Tget_size(field_types(f.type).second);
-  Handle disk(check(H5Tcreate(H5T_COMPOUND, packed), "H5Tcreate"), H5Tclose);
-  std::size_t offset = 0;
-  for (const Field& f : schema.fields) {
-    const auto [native, little_endian] = field_types(f.type);
-    check(H5Tinsert(mem.get(), f.name, f.offset, native), "H5Tinsert");
-    check(H5Tinsert(disk.get(), f.name, offset, little_endian), "H5Tinsert");
-    offset += H5Tget_size(little_endian);
-  }
-  const hsize_t dims[1] = {count};
-  Handle space(check(H5Screate_simple(1, dims, nullptr), "H5Screate_simple"), H5Sclose);
-  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"), H5Pclose);
-  check(H5Pset_obj_track_times(dcpl.get(), false), "H5Pset_obj_track_times");
-  if (count > kChunkRows) {
-    const hsize_t chunk[1] = {kChunkRows};
-    check(H5Pset_chunk(dcpl.get(), 1, chunk), "H5Pset_chunk");
-    check(H5Pset_deflate(dcpl.get(), 1), "H5Pset_deflate");
-  }
-  Handle ds(check(H5Dcreate2(file, schema.name, disk.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                  "H5Dcreate2"),
-            H5Dclose);
-  if (count > 0) check(H5Dwrite(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
-  string_attr(ds.get(), "units", detail::units_json(schema));
-  string_attr(ds.get(), "description", schema.description);
-}
-
 void write_file(const llm::SimulationResults& r, const RunMetadata& meta, const std::string& path) {
-  const Writer w(path);
-  Handle fcpl(w.check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate"), H5Pclose);
-  w.check(H5Pset_obj_track_times(fcpl.get(), false), "H5Pset_obj_track_times");
-  Handle file(w.check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), "H5Fcreate"), H5Fclose);
-  const hid_t f = file.get();
-  w.dataset(f, detail::request_schema(), r.requests.data(), r.requests.size());
-  w.dataset(f, detail::batch_schema(), r.batches.data(), r.batches.size());
-  w.dataset(f, detail::replica_stage_schema(), r.replica_stages.data(), r.replica_stages.size());
-  w.dataset(f, detail::replica_schema(), r.replicas.data(), r.replicas.size());
-  w.string_attr(f, "config", meta.config_json);
-  w.string_attr(f, "partition", meta.partition);
-  w.scalar_attr(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, meta.seed);
-  w.scalar_attr(f, "num_ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, meta.num_ranks);
-  w.scalar_attr(f, "makespan_ns", H5T_STD_I64LE, H5T_NATIVE_INT64, r.makespan);
-  w.scalar_attr(f, "num_events", H5T_STD_U64LE, H5T_NATIVE_UINT64, r.num_events);
-  w.scalar_attr(f, "time_limit_reached", H5T_STD_U8LE, H5T_NATIVE_UINT8,
-                static_cast<std::uint8_t>(r.time_limit_reached ? 1 : 0));
-  w.scalar_attr(f, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, std::int32_t{1});
-  w.check(H5Fflush(f, H5F_SCOPE_GLOBAL), "H5Fflush");
+  const detail::Writer w(path);
+  detail::Handle file(w.create_file(), H5Fclose);
+  detail::write_results(w, file.get(), r, meta);
+  w.check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "H5Fflush");
 }
 
 }  // namespace

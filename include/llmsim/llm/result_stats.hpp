@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// Statistics over SimulationResults shared by the run summary, the capacity search and sweep summaries.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "llmsim/llm/results.hpp"
+
+namespace llmsim::llm {
+
+/// Percentile with numpy's/pandas' default (linear interpolation between closest ranks); `q` in [0, 100].
+/// NaN for an empty input.
+double percentile(std::vector<double> values, double q);
+
+/// Request metrics that can be summarised or used as an SLO, in seconds (TBT in seconds per output token):
+/// `ttft` (prefill_e2e_time), `tbt` (decode_time_execution_plus_preemption_normalized), `e2e` (e2e_time) and
+/// `scheduling_delay`, as in Vidur's request_metrics.csv.
+const std::vector<std::string>& request_metric_names();
+
+/// Values of `metric` (one of request_metric_names()) over completed requests, in seconds.
+std::vector<double> completed_request_metric(const SimulationResults& results, const std::string& metric);
+
+}  // namespace llmsim::llm

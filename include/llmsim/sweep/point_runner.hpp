@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// PointRunner: runs one sweep configuration (a simulation, or a capacity search of simulations) in-process,
+// reusing execution-time predictors across runs that share them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "llmsim/llm/execution_time.hpp"
+#include "llmsim/llm/results.hpp"
+#include "llmsim/sweep/capacity_search.hpp"
+#include "llmsim/sweep/sweep.hpp"
+
+namespace llmsim::sweep {
+
+struct PointOutcome {
+  llm::SimulationConfig run_config;  ///< the config of the stored run (qps = capacity when searched)
+  llm::SimulationResults results;    ///< of that run
+  std::optional<CapacityResult> capacity;
+  std::int64_t stalled_requests = 0;  ///< requests the scheduler could never admit in the stored run
+  std::uint64_t total_events = 0;     ///< over every run of the point (all probes)
+  double wall_seconds = 0;
+};
+
+class PointRunner {
+ public:
+  /// Runs `point`. Without a search it is exactly `llmsim --config <base> --set <overrides>`. With one, every
+  /// probe runs the same config at another QPS; the stored run is the capacity probe, or the lowest-QPS probe
+  /// when none met the SLO.
+  PointOutcome run(const SweepPoint& point, const std::optional<CapacitySearchSpec>& search);
+
+ private:
+  struct Run {
+    llm::SimulationResults results;
+    std::int64_t stalled = 0;
+  };
+  Run simulate(const llm::SimulationConfig& config);
+  const llm::ExecutionTimePredictor& predictor(const llm::SimulationConfig& config);
+
+  /// Predictors keyed by the JSON of everything they are built from (predictor and cluster config).
+  std::map<std::string, std::unique_ptr<llm::ExecutionTimePredictor>> predictors_;
+};
+
+/// One row of the sweep's summary table as a JSON object (column -> number or string), in column order:
+/// id, label, axis_<name> per axis, deployment, latency percentiles, utilisation, cost and capacity.
+std::string summary_row_json(const SweepPoint& point, const PointOutcome& outcome);
+
+}  // namespace llmsim::sweep

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// A sweep: a base config, axes whose cartesian product (minus exclusions) gives the configurations to run,
+// and an optional capacity search applied to each configuration.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "llmsim/llm/config.hpp"
+
+namespace llmsim::sweep {
+
+/// Vidur-Search's binary search on QPS (spec 5.4): the highest QPS whose `quantile` of `metric` over completed
+/// requests stays at or below `slo` seconds.
+struct CapacitySearchSpec {
+  std::string metric = "scheduling_delay";  ///< one of llm::request_metric_names()
+  double quantile = 0.99;                   ///< in (0, 1]
+  double slo_s = 5.0;                       ///< seconds (TBT: seconds per output token)
+  std::optional<double> start_qps;          ///< first bracket is [0, 2 * start_qps]; default: the config's qps
+  int max_iterations = 20;
+  double min_search_granularity_percent = 2.5;  ///< stop when the bracket is narrower than this % of the QPS
+};
+
+/// One configuration of a sweep.
+struct SweepPoint {
+  std::size_t index = 0;  ///< position in expansion order (the order of the results file)
+  std::string id;         ///< 12 hex digits derived from the resolved config and search spec (not a timestamp)
+  std::string label;      ///< "axis=value axis=value"
+  std::vector<std::pair<std::string, std::string>> axis_values;  ///< (axis, value label) in axis order
+  std::vector<std::string> overrides;  ///< `key=yaml` strings applied to the base config (llmsim --set)
+  llm::SimulationConfig config;        ///< resolved and validated
+};
+
+struct Sweep {
+  std::string file;             ///< the sweep definition (jobs/*.yaml)
+  std::string name;
+  std::string base_config;      ///< absolute path
+  std::string definition_text;  ///< the file as written (stored in results)
+  std::vector<std::string> axis_names;
+  std::optional<CapacitySearchSpec> search;
+  std::vector<SweepPoint> points;
+  std::size_t num_excluded = 0;
+};
+
+/// The interval-generator key the capacity search varies.
+inline constexpr const char* kQpsKey = "request_generator.interval_generator.qps";
+
+}  // namespace llmsim::sweep

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// llmsim-sweep subcommands on top of load_sweep, PointRunner, SweepStore and distribute_work.
+#include "sweep_commands.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "app_logging.hpp"
+#include "llmsim/io/config_loader.hpp"
+#include "llmsim/io/sweep_loader.hpp"
+#include "llmsim/io/sweep_store.hpp"
+#include "llmsim/mpi/work_distribution.hpp"
+#include "llmsim/sweep/point_runner.hpp"
+#include "llmsim/util/error.hpp"
+
+namespace llmsim::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string output_of(const SweepOptions& o, const sweep::Sweep& sw) {
+  return o.output_path.empty() ? "out/" + sw.name + ".h5" : o.output_path;
+}
+
+io::SweepFileInfo file_info(const sweep::Sweep& sw) {
+  io::SweepFileInfo info{sw.name, sw.definition_text, {}, {}};
+  for (const sweep::SweepPoint& p : sw.points) {
+    info.ids.push_back(p.id);
+    info.labels.push_back(p.label);
+  }
+  return info;
+}
+
+/// Parses "K/N" (0 <= K < N); empty means the whole sweep (0/1).
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& shard) {
+  if (shard.empty()) return {0, 1};
+  unsigned long k = 0;
+  unsigned long n = 0;
+  char slash = 0;
+  char extra = 0;
+  if (std::sscanf(shard.c_str(), "%lu%c%lu%c", &k, &slash, &n, &extra) != 3 || slash != '/' || n == 0 || k >= n) {
+    throw ConfigError("--shard " + shard + ": expected K/N with 0 <= K < N, e.g. --shard 0/4");
+  }
+  return {k, n};
+}
+
+std::string search_text(const sweep::Sweep& sw) {
+  if (!sw.search) return "none";
+  const sweep::CapacitySearchSpec& s = *sw.search;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "max QPS with P%g %s <= %g s (max %d probes, stop at %g%%)", s.quantile * 100,
+                s.metric.c_str(), s.slo_s, s.max_iterations, s.min_search_granularity_percent);
+  return buf;
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+io::SweepPart make_part(const sweep::SweepPoint& p, const sweep::PointOutcome& o, int rank) {
+  io::SweepPart part;
+  part.id = p.id;
+  part.label = p.label;
+  part.overrides_json = nlohmann::json(p.overrides).dump();
+  part.summary_json = sweep::summary_row_json(p, o);
+  part.results = &o.results;
+  part.meta = io::RunMetadata{io::config_to_json(o.run_config), o.run_config.seed, 1, "single"};
+  part.searched = o.capacity.has_value();
+  if (o.capacity) {
+    for (const sweep::CapacityProbe& pr : o.capacity->probes) {
+      part.probes.push_back({pr.qps, pr.metric_value, static_cast<std::uint8_t>(pr.under_slo)});
+    }
+  }
+  part.rank = rank;
+  part.wall_seconds = o.wall_seconds;
+  part.total_events = o.total_events;
+  return part;
+}
+
+}  // namespace
+
+int sweep_list(const SweepOptions& o) {
+  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const std::string output = output_of(o, sw);
+  std::set<std::string> finished;
+  if (std::filesystem::is_directory(output + ".parts")) finished = io::SweepStore(output).finished_ids();
+  std::printf("sweep %s: %zu configuration(s), %zu excluded; base %s\ncapacity search: %s\nresults: %s\n",
+              sw.name.c_str(), sw.points.size(), sw.num_excluded, sw.base_config.c_str(), search_text(sw).c_str(),
+              output.c_str());
+  std::printf("%5s  %-12s  %-8s  %s\n", "index", "id", "status", "configuration");
+  for (const sweep::SweepPoint& p : sw.points) {
+    std::printf("%5zu  %-12s  %-8s  %s\n", p.index, p.id.c_str(), finished.contains(p.id) ? "done" : "pending",
+                p.label.c_str());
+    if (o.commands) {
+      std::string cmd = "       llmsim --config " + quoted(sw.base_config);
+      for (const std::string& s : p.overrides) cmd += " --set " + quoted(s);
+      std::printf("%s\n", cmd.c_str());
+    }
+  }
+  return 0;
+}
+
+int sweep_run(const SweepOptions& o, int rank, int ranks) {
+  const auto start = Clock::now();
+  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const auto [shard, num_shards] = parse_shard(o.shard);
+  const io::SweepStore store(output_of(o, sw));
+  const std::string logs_dir = store.output_path() + ".logs";
+  if (ranks > 1) std::filesystem::create_directories(logs_dir);
+  auto log = make_logger("llmsim-sweep", o.quiet, o.log_level, rank, ranks, logs_dir);
+
+  std::vector<std::size_t> pending;
+  if (rank == 0) {
+    const std::set<std::string> finished = store.finished_ids();
+    std::size_t done_before = 0;
+    for (const sweep::SweepPoint& p : sw.points) {
+      if (p.index % num_shards != shard) continue;
+      if (finished.contains(p.id)) {
+        ++done_before;
+      } else {
+        pending.push_back(p.index);
+      }
+    }
+    // Largest first (by request count), so a long configuration does not start last.
+    std::stable_sort(pending.begin(), pending.end(), [&](std::size_t a, std::size_t b) {
+      return sw.points[a].config.request_generator.num_requests > sw.points[b].config.request_generator.num_requests;
+    });
+    log->info("sweep {}: {} configuration(s){}, {} already finished, {} to run on {} rank(s); capacity search: {}",
+              sw.name, sw.points.size(), num_shards > 1 ? " (shard " + o.shard + ")" : "", done_before,
+              pending.size(), ranks, search_text(sw));
+  }
+
+  sweep::PointRunner runner;
+  const mpi::WorkFn work = [&](std::size_t index) {
+    const sweep::SweepPoint& p = sw.points[index];
+    log->debug("running {} [{}]", p.id, p.label);
+    try {
+      const sweep::PointOutcome outcome = runner.run(p, sw.search);
+      store.write_part(make_part(p, outcome, rank));
+      if (outcome.capacity) {
+        log->info("{} [{}]: capacity {} after {} probe(s)", p.id, p.label,
+                  outcome.capacity->capacity_qps ? std::to_string(*outcome.capacity->capacity_qps) + " QPS"
+                                                 : std::string("not found (no probe met the SLO)"),
+                  outcome.capacity->probes.size());
+      }
+      return outcome.wall_seconds;
+    } catch (const ConfigError& e) {
+      throw ConfigError("configuration " + p.id + " [" + p.label + "]: " + e.what());
+    } catch (const InputError& e) {
+      throw InputError("configuration " + p.id + " [" + p.label + "]: " + e.what());
+    }
+  };
+  std::size_t finished_now = 0;
+  std::map<int, double> busy;
+  const mpi::DoneFn done = [&](std::size_t index, int on_rank, double seconds) {
+    ++finished_now;
+    busy[on_rank] += seconds;
+    const sweep::SweepPoint& p = sw.points[index];
+    log->info("[{}/{}] finished {} [{}] on rank {} in {:.2f} s", finished_now, pending.size(), p.id, p.label, on_rank,
+              seconds);
+  };
+  mpi::distribute_work(pending, work, done);
+  if (rank != 0) return 0;
+
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!pending.empty()) {
+    double total = 0;
+    double most = 0;
+    for (const auto& [r, s] : busy) {
+      total += s;
+      most = std::max(most, s);
+    }
+    log->info("load balance: busy {:.2f} s in total, busiest rank {:.2f} s, mean {:.2f} s per rank; efficiency "
+              "{:.0f}% of {} rank(s) x {:.2f} s wall",
+              total, most, total / ranks, 100.0 * total / (ranks * wall), ranks, wall);
+  }
+  if (num_shards > 1 || o.no_merge) {
+    log->info("parts are in {}; assemble the sweep file with: llmsim-sweep merge {} --output {}", store.parts_dir(),
+              o.job_path, store.output_path());
+    return 0;
+  }
+  const std::size_t merged = store.merge(file_info(sw), false);
+  log->info("wrote {} ({} configurations) in {:.2f} s", store.output_path(), merged, wall);
+  return 0;
+}
+
+int sweep_merge(const SweepOptions& o) {
+  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const io::SweepStore store(output_of(o, sw));
+  const std::size_t merged = store.merge(file_info(sw), o.partial);
+  std::printf("wrote %s: %zu of %zu configuration(s)\n", store.output_path().c_str(), merged, sw.points.size());
+  return 0;
+}
+
+int sweep_status(const SweepOptions& o) {
+  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const io::SweepStore store(output_of(o, sw));
+  const std::set<std::string> finished = store.finished_ids();
+  std::size_t done = 0;
+  std::vector<const sweep::SweepPoint*> pending;
+  for (const sweep::SweepPoint& p : sw.points) {
+    if (finished.contains(p.id)) {
+      ++done;
+    } else {
+      pending.push_back(&p);
+    }
+  }
+  std::printf("sweep %s: %zu of %zu configuration(s) finished (%.0f%%)\n", sw.name.c_str(), done, sw.points.size(),
+              100.0 * static_cast<double>(done) / static_cast<double>(sw.points.size()));
+  for (std::size_t i = 0; i < pending.size() && i < 20; ++i) {
+    std::printf("  pending %s  %s\n", pending[i]->id.c_str(), pending[i]->label.c_str());
+  }
+  if (pending.size() > 20) std::printf("  ... and %zu more\n", pending.size() - 20);
+  const bool merged = std::filesystem::exists(store.output_path());
+  std::printf("sweep file %s: %s\n", store.output_path().c_str(),
+              merged ? "present (re-run merge after new parts to update it)" : "not written yet");
+  return 0;
+}
+
+}  // namespace llmsim::app

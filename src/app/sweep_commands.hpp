@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// The llmsim-sweep subcommands: list (dry run), run, merge and status.
+#pragma once
+
+#include <string>
+
+namespace llmsim::app {
+
+struct SweepOptions {
+  std::string job_path;
+  std::string output_path;  ///< default: out/<sweep name>.h5
+  std::string shard;        ///< "K/N": only configurations with index % N == K
+  bool no_merge = false;
+  bool partial = false;
+  bool commands = false;
+  std::string log_level = "info";
+  bool quiet = false;
+};
+
+/// Each returns the process exit code; config errors throw ConfigError (exit code 2).
+int sweep_list(const SweepOptions& options);
+/// Runs every unfinished configuration (of the shard) over all MPI ranks, then merges (rank 0).
+int sweep_run(const SweepOptions& options, int rank, int ranks);
+int sweep_merge(const SweepOptions& options);
+int sweep_status(const SweepOptions& options);
+
+}  // namespace llmsim::app

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// HDF5 helpers shared by the result writer and the sweep store: handle ownership, checked calls, attributes,
+// compound datasets from record schemas, and the run-results layout.
+#pragma once
+
+#include <hdf5.h>
+
+#include <string>
+
+#include "llmsim/io/result_writers.hpp"
+#include "llmsim/util/error.hpp"
+#include "record_schema.hpp"
+
+namespace llmsim::io::detail {
+
+/// Owns one HDF5 identifier and closes it with the matching H5*close.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+/// Checked HDF5 calls whose errors name the file.
+class Writer {
+ public:
+  explicit Writer(std::string path) : path_(std::move(path)) {}
+
+  hid_t check(hid_t id, const char* call) const {
+    if (id < 0) throw Error(path_ + ": HDF5 " + call + " failed");
+    return id;
+  }
+
+  void string_attr(hid_t obj, const char* name, const std::string& value) const;
+
+  template <typename T>
+  void scalar_attr(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, T value) const {
+    Handle space(check(H5Screate(H5S_SCALAR), "H5Screate"), H5Sclose);
+    Handle attr(check(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2"), H5Aclose);
+    check(H5Awrite(attr.get(), mem_type, &value), "H5Awrite");
+  }
+
+  /// 1-D compound dataset `schema.name` under `loc` (little-endian, packed; chunked and deflated when large),
+  /// with `units` and `description` attributes.
+  void dataset(hid_t loc, const Schema& schema, const void* rows, std::size_t count) const;
+
+  /// Creates (truncates) a file with object timestamps off, so equal content gives equal bytes.
+  hid_t create_file() const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+/// Writes /requests, /batches, /replica_stages, /replicas and the run attributes under `loc`.
+void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, const RunMetadata& meta);
+
+}  // namespace llmsim::io::detail
