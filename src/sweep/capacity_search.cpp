@@ -33,7 +33,7 @@ CapacityResult search_capacity(const CapacitySearchSpec& spec, double start_qps,
       }
       left = qps;
     } else {
-      right = *d > 500 ? std::max(left, qps / 2) : qps;
+      right = *d > 500 && qps / 2 > left ? qps / 2 : qps;
       min_over = std::min(min_over, qps);
     }
   }

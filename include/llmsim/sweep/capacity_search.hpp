@@ -29,7 +29,7 @@ using ProbeFn = std::function<std::optional<double>(double qps)>;
 /// down (to half the QPS when the metric exceeds 500 s). Stops after max_iterations probes, when the bracket is
 /// narrower than min_search_granularity_percent of the last QPS, or when a probe measured nothing.
 /// Fixes: the capacity is the maximum passing QPS (Vidur keeps the last one), and the upper bound never drops
-/// below a QPS known to pass (Vidur's qps/2 can).
+/// below a QPS known to pass (Vidur's qps/2 can; here the halving applies only while it stays above it).
 CapacityResult search_capacity(const CapacitySearchSpec& spec, double start_qps, const ProbeFn& probe);
 
 }  // namespace llmsim::sweep

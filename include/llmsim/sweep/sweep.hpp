@@ -30,7 +30,8 @@ struct SweepPoint {
   std::string id;         ///< 12 hex digits derived from the resolved config and search spec (not a timestamp)
   std::string label;      ///< "axis=value axis=value"
   std::vector<std::pair<std::string, std::string>> axis_values;  ///< (axis, value label) in axis order
-  std::vector<std::string> overrides;  ///< `key=yaml` strings applied to the base config (llmsim --set)
+  std::vector<std::string> overrides;  ///< `key=yaml` strings applied to the base config (llmsim --set):
+                                       ///< the sweep's `set` first, then one group per axis
   llm::SimulationConfig config;        ///< resolved and validated
 };
 

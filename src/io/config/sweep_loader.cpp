@@ -61,12 +61,12 @@ std::string override_for(const std::string& key, const YAML::Node& value, const 
 Axis parse_axis(YamlSection s, const std::string& name) {
   Axis axis{name, {}};
   const YAML::Node values = s.raw("values");
-  if (!values.IsSequence() || values.size() == 0) s.fail("values", "required: a non-empty list");
+  if (!values.IsDefined() || !values.IsSequence() || values.size() == 0) s.fail("values", "required: a non-empty list");
   std::vector<std::string> keys;
   if (s.has("key")) keys.push_back(s.get_string("key", ""));
   if (s.has("keys")) {
     const YAML::Node k = s.raw("keys");
-    if (!k.IsSequence() || k.size() == 0) s.fail("keys", "expected a non-empty list of config keys");
+    if (!k.IsDefined() || !k.IsSequence() || k.size() == 0) s.fail("keys", "expected a non-empty list of config keys");
     for (const YAML::Node& key : k) keys.push_back(key.as<std::string>());
   }
   if (s.has("key") && s.has("keys")) s.fail("keys", "give either key or keys, not both");
@@ -82,7 +82,7 @@ Axis parse_axis(YamlSection s, const std::string& name) {
       av.label = b.get_string("label", "");
       if (av.label.empty()) b.fail("label", "required");
       const YAML::Node set = b.raw("set");
-      if (!set.IsMap() || set.size() == 0) b.fail("set", "required: a mapping of config keys to values");
+      if (!set.IsDefined() || !set.IsMap() || set.size() == 0) b.fail("set", "required: a mapping of config keys to values");
       for (const auto& kv : set) av.overrides.push_back(override_for(kv.first.as<std::string>(), kv.second, s.file()));
       b.finish();
     } else {
@@ -99,7 +99,7 @@ Axis parse_axis(YamlSection s, const std::string& name) {
 
 std::vector<Axis> parse_axes(YamlSection& root) {
   const YAML::Node axes = root.raw("axes");
-  if (!axes.IsMap() || axes.size() == 0) {
+  if (!axes.IsDefined() || !axes.IsMap() || axes.size() == 0) {
     root.fail("axes", "required: a mapping of axis names to {key|keys, values} or {values: [{label, set}]}");
   }
   std::vector<Axis> out;
@@ -229,6 +229,12 @@ sweep::Sweep load_sweep(const std::string& path) {
   YamlSection root(doc, path, "");
   sw.name = root.get_string("name", std::filesystem::path(path).stem().string());
   sw.base_config = root.get_path("base", true);
+  std::vector<std::string> common;
+  if (root.has("set")) {
+    const YAML::Node set = root.raw("set");
+    if (!set.IsMap()) root.fail("set", "expected a mapping of config keys to values applied to every configuration");
+    for (const auto& kv : set) common.push_back(override_for(kv.first.as<std::string>(), kv.second, path));
+  }
   const std::vector<Axis> axes = parse_axes(root);
   const std::vector<Exclusion> exclusions = parse_exclusions(root, axes);
   if (root.has("capacity_search")) sw.search = parse_search(root.child("capacity_search"));
@@ -249,6 +255,7 @@ sweep::Sweep load_sweep(const std::string& path) {
     } else {
       sweep::SweepPoint p;
       p.index = sw.points.size();
+      p.overrides = common;
       for (std::size_t a = 0; a < axes.size(); ++a) {
         const AxisValue& v = axes[a].values[pick[a]];
         p.axis_values.emplace_back(axes[a].name, v.label);
