@@ -15,7 +15,6 @@
 #include "llmsim/io/sweep_store.hpp"
 #include "llmsim/mpi/work_distribution.hpp"
 #include "llmsim/sweep/point_runner.hpp"
-#include "llmsim/util/error.hpp"
 
 namespace llmsim::app {
 
@@ -148,9 +147,11 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
       }
       return outcome.wall_seconds;
     } catch (const ConfigError& e) {
-      throw ConfigError("configuration " + p.id + " [" + p.label + "]: " + e.what());
+      throw ConfigurationFailed("configuration " + p.id + " [" + p.label + "]: config error: " + e.what(), 2);
     } catch (const InputError& e) {
-      throw InputError("configuration " + p.id + " [" + p.label + "]: " + e.what());
+      throw ConfigurationFailed("configuration " + p.id + " [" + p.label + "]: input error: " + e.what(), 2);
+    } catch (const std::exception& e) {
+      throw ConfigurationFailed("configuration " + p.id + " [" + p.label + "]: " + e.what(), 1);
     }
   };
   std::size_t finished_now = 0;

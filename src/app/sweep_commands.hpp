@@ -4,7 +4,20 @@
 
 #include <string>
 
+#include "llmsim/util/error.hpp"
+
 namespace llmsim::app {
+
+/// A configuration failed on this rank (only this rank knows): the message names its id and label, `code` is the
+/// exit code (2 for invalid config or input, 1 otherwise).
+class ConfigurationFailed : public Error {
+ public:
+  ConfigurationFailed(const std::string& message, int code) : Error(message), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
 
 struct SweepOptions {
   std::string job_path;

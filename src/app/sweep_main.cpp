@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
              : merge->parsed() ? llmsim::app::sweep_merge(opt)
                                : llmsim::app::sweep_status(opt);
     }
+  } catch (const llmsim::app::ConfigurationFailed& e) {
+    code = llmsim::app::report_error(kProgram, e, e.code(), "failed", rank, ranks, false);
   } catch (const llmsim::ConfigError& e) {
     code = llmsim::app::report_error(kProgram, e, 2, "config error", rank, ranks, true);
   } catch (const llmsim::InputError& e) {

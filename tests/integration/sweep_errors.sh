@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# llmsim-sweep error paths: an invalid sweep is refused before anything runs (exit 2, file and key named); a
+# configuration that fails at run time ends the run (on every rank) with exit 2 and a message naming its id and
+# label, while the configurations that finished stay recorded for a resume.
+# Usage: sweep_errors.sh LLMSIM_SWEEP CONFIGS_DIR WORKDIR [launcher words...]   (e.g. mpiexec -n 2 --oversubscribe)
+set -uo pipefail
+sweep=$1 configs=$(cd "$2" && pwd) work=$3
+shift 3
+launcher=("$@")
+rm -rf "$work" && mkdir -p "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cat > "$work/typo.yaml" <<YAML
+base: $configs/examples/vidur-default-7b.yaml
+axes:
+  qps: {key: request_generator.interval_generator.qps, valus: [1, 2]}
+YAML
+"${launcher[@]}" "$sweep" run "$work/typo.yaml" -o "$work/typo.h5" >"$work/typo.log" 2>&1
+code=$?
+cat "$work/typo.log"
+[ $code -eq 2 ] || fail "invalid sweep: exit code $code, expected 2"
+grep -q "typo.yaml: axes.qps.values: required" "$work/typo.log" || fail "the message does not name file and key"
+[ ! -e "$work/typo.h5.parts" ] || fail "an invalid sweep created its parts directory"
+
+cat > "$work/bad.yaml" <<YAML
+base: $configs/examples/vidur-default-7b.yaml
+set: {request_generator.num_requests: 32}
+axes:
+  scheduler:
+    values:
+      - {label: vllm, set: {cluster.replica_scheduler: {name: vllm}}}
+      - {label: lightllm-16, set: {cluster.replica_scheduler: {name: lightllm}}}
+  qps: {key: request_generator.interval_generator.qps, values: [1, 2]}
+YAML
+timeout 120 "${launcher[@]}" "$sweep" run "$work/bad.yaml" -o "$work/bad.h5" >"$work/bad.log" 2>&1
+code=$?
+cat "$work/bad.log"
+[ $code -eq 2 ] || fail "failing configuration: exit code $code, expected 2 (124 = hung)"
+grep -Eq "failed: configuration [0-9a-f]{12} \[scheduler=lightllm-16 qps=[12]\]: config error: .*block_size" \
+  "$work/bad.log" || fail "the message does not name the failing configuration"
+[ ! -e "$work/bad.h5" ] || fail "a sweep file was written although a configuration failed"
+"$sweep" status "$work/bad.yaml" -o "$work/bad.h5"
+echo "OK"

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Check a merged llmsim-sweep file with h5py + pandas against its sweep definition.
+
+Usage: check_sweep_h5.py SWEEP.h5 JOB.yaml --sweep BIN/llmsim-sweep --llmsim BIN/llmsim --workdir DIR
+  * every configuration `llmsim-sweep list` names is in /configs and in /summary (same order), and the file says
+    it is complete;
+  * /summary reads into pandas, with one row per configuration and consistent latency columns;
+  * each configuration's datasets are byte-identical to running it alone with `llmsim --config BASE --set ...`
+    (its recorded overrides; with a capacity search, at the capacity QPS it found).
+Exit 0 when every check holds, 1 otherwise (the reason is printed).
+"""
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+
+DATASETS = ("requests", "batches", "replica_stages", "replicas")
+QPS_KEY = "request_generator.interval_generator.qps"
+
+
+def check(cond, message):
+    if not cond:
+        raise AssertionError(message)
+
+
+def listed_configs(sweep_bin, job):
+    out = subprocess.run([sweep_bin, "list", job], check=True, capture_output=True, text=True).stdout
+    base = next(line.split(" base ", 1)[1] for line in out.splitlines() if " base " in line)
+    rows = [line.split(None, 3) for line in out.splitlines() if line[:5].strip().isdigit()]
+    return base.strip(), [(r[1], r[3]) for r in rows]
+
+
+def run_alone(llmsim, base, overrides, out):
+    cmd = [llmsim, "--quiet", "--config", base, "--output", str(out)]
+    for o in overrides:
+        cmd += ["--set", o]
+    subprocess.run(cmd, check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sweep_file")
+    ap.add_argument("job")
+    ap.add_argument("--sweep", required=True)
+    ap.add_argument("--llmsim", required=True)
+    ap.add_argument("--workdir", required=True)
+    args = ap.parse_args()
+    work = Path(args.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    base, expected = listed_configs(args.sweep, args.job)
+    check(len(expected) > 0, "llmsim-sweep list printed no configurations")
+    with h5py.File(args.sweep_file, "r") as f:
+        check(int(f.attrs["complete"]) == 1, "the sweep file is not complete")
+        check(int(f.attrs["num_configs"]) == len(expected), "num_configs differs from the expansion")
+        summary = pd.DataFrame(f["summary"][()])
+        ids = [i.decode() for i in summary["id"]]
+        check(ids == [e[0] for e in expected], f"summary ids {ids} differ from the listed ones")
+        check(sorted(f["configs"].keys()) == sorted(ids), "configs groups differ from the summary")
+        check((summary["ttft_p50_s"] <= summary["ttft_p99_s"]).all(), "TTFT P50 > P99")
+        check((summary["completed_requests"] == summary["num_requests"]).all(), "unfinished requests in a config")
+        for i, (cid, label) in enumerate(expected):
+            g = f["configs"][cid]
+            check(g.attrs["label"] == label, f"{cid}: label {g.attrs['label']} != {label}")
+            overrides = json.loads(g.attrs["overrides"])
+            if "capacity_search" in g:
+                probes = pd.DataFrame(g["capacity_search"][()])
+                qps = json.loads(g.attrs["config"])["request_generator"]["interval_generator"]["qps"]
+                check(summary["num_probes"][i] == len(probes), f"{cid}: probe count differs")
+                if summary["capacity_found"][i]:
+                    best = probes[probes["under_slo"] == 1]["qps"].max()
+                    check(best == qps == summary["capacity_qps"][i], f"{cid}: stored run is not at capacity")
+                overrides = overrides + [f"{QPS_KEY}={qps!r}"]
+            alone = work / f"{cid}.h5"
+            run_alone(args.llmsim, base, overrides, alone)
+            with h5py.File(alone, "r") as a:
+                for name in DATASETS:
+                    check(g[name][()].tobytes() == a[name][()].tobytes(),
+                          f"{cid} [{label}]: dataset {name} differs from the standalone run")
+                check(g.attrs["config"] == a.attrs["config"], f"{cid}: resolved config differs")
+    print(f"{args.sweep_file}: {len(expected)} configurations present and equal to standalone runs")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except AssertionError as e:
+        print(f"check failed: {e}", file=sys.stderr)
+        sys.exit(1)
