@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages llmsim needs to build, test and post-process (run as root or with sudo).
+# Installs the Debian 12 packages llmsim needs to build, test, post-process and run sweeps on a local single-node
+# Slurm cluster (run as root or with sudo).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -10,4 +11,5 @@ $SUDO apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 \
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools \
   libboost-serialization-dev libspdlog-dev libeigen3-dev libgtest-dev \
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev \
-  python3-h5py python3-numpy python3-pandas
+  python3-h5py python3-numpy python3-pandas python3-matplotlib \
+  slurmctld slurmd slurm-client munge
