@@ -217,7 +217,7 @@ int sweep_status(const SweepOptions& o) {
   if (pending.size() > 20) std::printf("  ... and %zu more\n", pending.size() - 20);
   const bool merged = std::filesystem::exists(store.output_path());
   std::printf("sweep file %s: %s\n", store.output_path().c_str(),
-              merged ? "present (re-run merge after new parts to update it)" : "not written yet");
+              merged ? "present" : "not written yet (run writes it at the end; merge writes it from the parts)");
   return 0;
 }
 
