@@ -2,6 +2,7 @@
 // Typed, validated configuration of one simulation (Vidur's config surface, nested the same way).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -68,8 +69,26 @@ struct GlobalSchedulerConfig {
 /// (Vidur's behaviour; single process only). With latency > 0 requests reach replicas `latency` after routing
 /// and the router sees replica pending-queue lengths `latency` late; the latency is also the lookahead of the
 /// conservative synchronisation, so a multi-rank run needs it > 0.
+/// Router <-> replica messages: a fixed one-way latency (the lookahead of distributed runs) plus the time to
+/// transfer the message at `bandwidth_bytes_per_s`. A request hand-off carries `request_overhead_bytes` plus
+/// `request_bytes_per_prompt_token` per prompt token; a load notice carries `load_notice_bytes`. No KV cache ever
+/// moves between replicas in this model (no disaggregated prefill, no migration), so there is no KV transfer.
 struct RoutingConfig {
   SimTime latency = 0;
+  std::int64_t request_overhead_bytes = 0;
+  std::int64_t request_bytes_per_prompt_token = 0;
+  std::int64_t load_notice_bytes = 0;
+  double bandwidth_bytes_per_s = 0;  ///< 0 = unlimited (sizes cost no time)
+
+  /// Time to push `bytes` through the link, rounded up to whole ns; 0 for unlimited bandwidth.
+  SimTime transfer_time(std::int64_t bytes) const {
+    if (bandwidth_bytes_per_s <= 0 || bytes <= 0) return 0;
+    return static_cast<SimTime>(std::ceil(static_cast<double>(bytes) * 1e9 / bandwidth_bytes_per_s));
+  }
+  SimTime request_delay(std::int64_t prompt_tokens) const {
+    return latency + transfer_time(request_overhead_bytes + request_bytes_per_prompt_token * prompt_tokens);
+  }
+  SimTime load_notice_delay() const { return latency + transfer_time(load_notice_bytes); }
 };
 
 struct ClusterConfig {

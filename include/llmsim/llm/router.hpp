@@ -11,8 +11,8 @@
 namespace llmsim::llm {
 
 /// Generates arrival events lazily (one outstanding at a time), keeps the global queue and, once per instant
-/// with arrivals, routes the whole queue (Vidur GlobalScheduleEvent). Dispatches reach a replica after
-/// `routing_latency` (0 in a single process, as in Vidur).
+/// with arrivals, routes the whole queue (Vidur GlobalScheduleEvent). A dispatch reaches its replica after
+/// RoutingConfig::request_delay (latency plus the request's transfer time; 0 by default, as in Vidur).
 class Router final : public des::Entity {
  public:
   /// `live_load` is used when the routing latency is 0; otherwise the router routes on the pending counts the
@@ -21,7 +21,7 @@ class Router final : public des::Entity {
          int num_replicas);
 
   /// Wires the router into `engine`: its own id and the replicas' entity ids (index = replica id).
-  void attach(des::EntityId self, std::vector<des::EntityId> replica_entities, SimTime routing_latency);
+  void attach(des::EntityId self, std::vector<des::EntityId> replica_entities, const RoutingConfig& routing);
   /// Schedules the first arrival. Call once before running the engine.
   void start(des::Engine& engine);
   void handle(const des::Event& event, des::Engine& engine) override;
@@ -49,7 +49,7 @@ class Router final : public des::Entity {
   ReportedLoad reported_;
   des::EntityId self_ = 0;
   std::vector<des::EntityId> replica_entities_;
-  SimTime routing_latency_ = 0;
+  RoutingConfig routing_;
   std::vector<RequestId> queue_;
   std::vector<ReplicaId> assignment_;
   bool schedule_pending_ = false;

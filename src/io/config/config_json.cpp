@@ -34,7 +34,12 @@ Json replica_json(const llm::ReplicaConfig& r) {
 Json cluster_json(const llm::ClusterConfig& c) {
   const llm::ReplicaSchedulerConfig& s = c.replica_scheduler;
   return Json{{"num_replicas", c.num_replicas},
-              {"routing", {{"latency_ns", c.routing.latency}}},
+              {"routing",
+               {{"latency_ns", c.routing.latency},
+                {"request_overhead_bytes", c.routing.request_overhead_bytes},
+                {"request_bytes_per_prompt_token", c.routing.request_bytes_per_prompt_token},
+                {"load_notice_bytes", c.routing.load_notice_bytes},
+                {"bandwidth_bytes_per_s", c.routing.bandwidth_bytes_per_s}}},
               {"replica", replica_json(c.replica)},
               {"global_scheduler", {{"name", c.global_scheduler.name}}},
               {"replica_scheduler",

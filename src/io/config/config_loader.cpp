@@ -123,6 +123,10 @@ llm::ClusterConfig parse_cluster(YamlSection s) {
   c.replica = parse_replica(s.child("replica"));
   YamlSection routing = s.child("routing");
   c.routing.latency = routing.get_duration("latency", 0);
+  c.routing.request_overhead_bytes = routing.get_bytes("request_overhead_bytes", 0);
+  c.routing.request_bytes_per_prompt_token = routing.get_bytes("request_bytes_per_prompt_token", 0);
+  c.routing.load_notice_bytes = routing.get_bytes("load_notice_bytes", 0);
+  c.routing.bandwidth_bytes_per_s = routing.get_bandwidth("bandwidth", 0);
   routing.finish();
   YamlSection g = s.child("global_scheduler");
   c.global_scheduler.name = g.get_choice("name", "round_robin", {"round_robin", "random", "lor"});

@@ -112,27 +112,52 @@ bool YamlSection::get_bool(const std::string& name, bool fallback) {
   return v;
 }
 
-SimTime YamlSection::get_duration(const std::string& name, SimTime fallback) {
+std::optional<double> YamlSection::get_quantity(const std::string& name,
+                                                const std::vector<std::pair<std::string, double>>& units,
+                                                const std::string& valid) {
   const YAML::Node n = raw(name);
-  if (!n.IsDefined() || n.IsNull()) return fallback;
-  if (!n.IsScalar()) fail(name, "expected a duration such as 50us, 2ms or 0.001 (seconds)");
+  if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+  if (!n.IsScalar()) fail(name, "expected " + valid);
   const std::string text = n.Scalar();
-  static const std::pair<const char*, double> kUnits[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
   double scale = 1.0;
   std::string number = text;
-  for (const auto& [suffix, factor] : kUnits) {
-    const std::string u(suffix);
-    if (text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
+  std::size_t matched = 0;
+  for (const auto& [u, factor] : units) {
+    if (u.size() > matched && text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
       number = text.substr(0, text.size() - u.size());
       scale = factor;
-      break;
+      matched = u.size();
     }
   }
   double value = 0;
   if (!YAML::convert<double>::decode(YAML::Node(number), value) || !std::isfinite(value) || value < 0) {
-    fail(name, "'" + text + "' is not a non-negative duration; valid: a number of seconds or <number><ns|us|ms|s>");
+    fail(name, "'" + text + "' is not valid; expected " + valid);
   }
-  return seconds_to_simtime(value * scale);
+  return value * scale;
+}
+
+SimTime YamlSection::get_duration(const std::string& name, SimTime fallback) {
+  const std::optional<double> s = get_quantity(name, {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}},
+                                               "a non-negative duration: a number of seconds or <number><ns|us|ms|s>");
+  return s ? seconds_to_simtime(*s) : fallback;
+}
+
+std::int64_t YamlSection::get_bytes(const std::string& name, std::int64_t fallback) {
+  const std::optional<double> b =
+      get_quantity(name,
+                   {{"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0},
+                    {"GiB", 1073741824.0}},
+                   "a non-negative size: a number of bytes or <number><B|KB|MB|GB|KiB|MiB|GiB>");
+  return b ? static_cast<std::int64_t>(std::llround(*b)) : fallback;
+}
+
+double YamlSection::get_bandwidth(const std::string& name, double fallback) {
+  const std::optional<double> b = get_quantity(
+      name,
+      {{"bps", 1 / 8.0}, {"Kbps", 1e3 / 8}, {"Mbps", 1e6 / 8}, {"Gbps", 1e9 / 8}, {"B/s", 1}, {"KB/s", 1e3},
+       {"MB/s", 1e6}, {"GB/s", 1e9}, {"KiB/s", 1024.0}, {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0}},
+      "a non-negative bandwidth: bytes/s or <number><bps|Kbps|Mbps|Gbps|B/s|KB/s|MB/s|GB/s|KiB/s|MiB/s|GiB/s>");
+  return b.value_or(fallback);
 }
 
 std::string YamlSection::get_path(const std::string& name, bool required) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "llmsim/util/sim_time.hpp"
@@ -36,6 +37,11 @@ class YamlSection {
   bool get_bool(const std::string& name, bool fallback);
   /// A non-negative duration: a number of seconds or a string with a unit (ns, us, ms, s), e.g. `50us`.
   SimTime get_duration(const std::string& name, SimTime fallback);
+  /// A non-negative size: a number of bytes or a string with a unit (B, KB, MB, GB, KiB, MiB, GiB), e.g. `4KiB`.
+  std::int64_t get_bytes(const std::string& name, std::int64_t fallback);
+  /// A non-negative bandwidth in bytes/s: a number or a string with a unit (bps, Kbps, Mbps, Gbps, B/s, KB/s,
+  /// MB/s, GB/s, KiB/s, MiB/s, GiB/s), e.g. `100Gbps`.
+  double get_bandwidth(const std::string& name, double fallback);
   /// A path relative to this section's file (or absolute); returned absolute and normalised.
   std::string get_path(const std::string& name, bool required);
   /// Sub-mapping `name` (empty if absent).
@@ -48,6 +54,10 @@ class YamlSection {
   void finish(const std::string& context = "") const;
 
  private:
+  /// `name` as a number times the factor of its unit suffix (longest match; none = factor 1), or nullopt if absent.
+  std::optional<double> get_quantity(const std::string& name, const std::vector<std::pair<std::string, double>>& units,
+                                     const std::string& valid);
+
   YAML::Node node_;
   std::string file_;
   std::string prefix_;

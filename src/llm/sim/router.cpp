@@ -17,10 +17,10 @@ Router::Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, 
       reported_(num_replicas),
       assignment_(requests.size(), -1) {}
 
-void Router::attach(des::EntityId self, std::vector<des::EntityId> replica_entities, SimTime routing_latency) {
+void Router::attach(des::EntityId self, std::vector<des::EntityId> replica_entities, const RoutingConfig& routing) {
   self_ = self;
   replica_entities_ = std::move(replica_entities);
-  routing_latency_ = routing_latency;
+  routing_ = routing;
 }
 
 void Router::start(des::Engine& engine) {
@@ -63,11 +63,12 @@ void Router::on_global_schedule(des::Engine& engine) {
   std::stable_sort(queue_.begin(), queue_.end(), [this](RequestId x, RequestId y) {
     return requests_[static_cast<std::size_t>(x)].arrived_at() < requests_[static_cast<std::size_t>(y)].arrived_at();
   });
-  const ReplicaLoadView& load = routing_latency_ == 0 ? *live_load_ : static_cast<const ReplicaLoadView&>(reported_);
+  const ReplicaLoadView& load = routing_.latency == 0 ? *live_load_ : static_cast<const ReplicaLoadView&>(reported_);
   const std::vector<ReplicaId> targets = policy_->schedule(queue_, load);
   for (std::size_t i = 0; i < queue_.size(); ++i) {
     assignment_[static_cast<std::size_t>(queue_[i])] = targets[i];
-    engine.schedule(self_, replica_entities_[static_cast<std::size_t>(targets[i])], engine.now() + routing_latency_,
+    const SimTime delay = routing_.request_delay(requests_[static_cast<std::size_t>(queue_[i])].num_prefill_tokens());
+    engine.schedule(self_, replica_entities_[static_cast<std::size_t>(targets[i])], engine.now() + delay,
                     kPhaseDispatch, kEventDispatch, queue_[i]);
   }
   queue_.clear();

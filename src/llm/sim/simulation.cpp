@@ -76,10 +76,11 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   std::vector<des::EntityId> replica_ids;
   for (int r = 0; r < n; ++r) {
     replica_ids.push_back(add(replicas_[static_cast<std::size_t>(r)].get()));
-    if (replicas_[static_cast<std::size_t>(r)]) replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity, latency);
+    if (replicas_[static_cast<std::size_t>(r)]) replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity,
+                                                 latency == 0 ? 0 : config.cluster.routing.load_notice_delay());
     owner.push_back(replica_owner_[static_cast<std::size_t>(r)]);
   }
-  if (router_) router_->attach(kRouterEntity, std::move(replica_ids), latency);
+  if (router_) router_->attach(kRouterEntity, std::move(replica_ids), config.cluster.routing);
   if (ranks > 1) engine_.set_partition(std::move(owner), rank_);
 }
 

@@ -132,6 +132,26 @@ TEST(ConfigLoader, ErrorsNameFileKeyAndValidValues) {
                {"cluster.replica.model", "required"});
 }
 
+TEST(ConfigLoader, RoutingValuesCarryUnits) {
+  const std::string base = write_config("routing.yaml", "");
+  const llm::SimulationConfig c =
+      load_config(base, {"cluster.routing={latency: 20us, bandwidth: 100Gbps, request_overhead_bytes: 1KiB, "
+                         "request_bytes_per_prompt_token: 4, load_notice_bytes: 64B}"});
+  EXPECT_EQ(c.cluster.routing.latency, 20'000);
+  EXPECT_DOUBLE_EQ(c.cluster.routing.bandwidth_bytes_per_s, 12.5e9);
+  EXPECT_EQ(c.cluster.routing.request_overhead_bytes, 1024);
+  EXPECT_EQ(c.cluster.routing.request_bytes_per_prompt_token, 4);
+  EXPECT_EQ(c.cluster.routing.load_notice_bytes, 64);
+  EXPECT_EQ(c.cluster.routing.request_delay(1000), 20'000 + 402);  // 5,024 B at 12.5 GB/s = 401.9 ns, rounded up
+  EXPECT_DOUBLE_EQ(load_config(base, {"cluster.routing.bandwidth=2GiB/s"}).cluster.routing.bandwidth_bytes_per_s,
+                   2147483648.0);
+  EXPECT_EQ(load_config(base).cluster.routing.request_delay(1000), 0);  // Vidur: no latency, no sizes
+  expect_error(base, {"cluster.routing.bandwidth", "'fast' is not valid", "Gbps"}, {"cluster.routing.bandwidth=fast"});
+  expect_error(base, {"cluster.routing.load_notice_bytes", "'-1' is not valid", "KiB"},
+               {"cluster.routing.load_notice_bytes=-1"});
+  expect_error(base, {"cluster.routing.latency", "ns|us|ms|s"}, {"cluster.routing.latency=5 minutes"});
+}
+
 TEST(ConfigLoader, ResolvedConfigJsonHasEveryResolvedValue) {
   const auto j = nlohmann::json::parse(config_to_json(load_config(kConfigs + "/examples/vidur-default-7b.yaml")));
   EXPECT_EQ(j["cluster"]["replica"]["model"]["num_layers"], 32);

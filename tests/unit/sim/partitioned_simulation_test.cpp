@@ -72,6 +72,24 @@ TEST(PartitionedSimulation, OneTwoAndFourRanksGiveIdenticalResults) {
   }
 }
 
+TEST(PartitionedSimulation, MessageSizesDelayHandOffsAndStayRankIndependent) {
+  const std::vector<RequestSpec> w = workload(200);
+  SimulationConfig c = config("vllm", "lor");
+  c.cluster.routing.request_overhead_bytes = 512;
+  c.cluster.routing.request_bytes_per_prompt_token = 4096;  // e.g. prompt embeddings instead of token ids
+  c.cluster.routing.load_notice_bytes = 64;
+  c.cluster.routing.bandwidth_bytes_per_s = 1e9;  // 4 us per prompt token
+  const SimulationResults sized = run_on(1, c, w);
+  for (const RequestRecord& r : sized.requests) {
+    const SimTime transfer = c.cluster.routing.transfer_time(512 + 4096 * r.num_prefill_tokens);
+    EXPECT_GE(r.scheduled_at - r.arrived_at, c.cluster.routing.latency + transfer) << "request " << r.request_id;
+  }
+  SimulationConfig unsized = config("vllm", "lor");
+  EXPECT_NE(run_on(1, unsized, w).requests, sized.requests);
+  expect_identical(sized, run_on(2, c, w));
+  expect_identical(sized, run_on(4, c, w, "round_robin"));
+}
+
 TEST(PartitionedSimulation, MoreRanksThanReplicasStillWork) {
   SimulationConfig c = config("vllm", "lor");
   c.cluster.num_replicas = 2;
