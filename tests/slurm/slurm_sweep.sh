@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real single-node Slurm: start a local cluster, submit the ci-small sweep through slurm/submit-sweep.sh both
 # ways (one 2-rank allocation with srun/PMIx; a 4-task job array plus a merge job), wait, and check each merged
-# file with h5py: every configuration present and equal to running it alone; both files equal.
+# file with h5py: every configuration present and equal to running it alone; both files equal. Then one
+# distributed llmsim run under srun on 2 ranks must equal the single-process run.
 # Usage: slurm_sweep.sh SOURCE_DIR BIN_DIR WORKDIR      (exit 77 = skipped: needs root and the Slurm packages)
 set -euo pipefail
 src=$1 bin=$2 work=$3
@@ -28,5 +29,14 @@ done
 grep -q "on 2 rank(s)" "$work"/allocation/ci-small.h5.slurm/llmsim-sweep-*.out || {
   echo "FAIL: the allocation did not run 2 ranks"; exit 1; }
 bash "$src/tests/mpi/sweep_identical.sh" "$work/allocation/ci-small.h5" "$work/array/ci-small.h5"
+
+# One distributed simulation launched by srun (PMIx) equals the single-process run byte for byte.
+config="$src/configs/examples/llama2-70b-tp4pp2-lor-vllm.yaml"
+"$bin/llmsim" -q -c "$config" --set cluster.routing.latency=20us -o "$work/srun/np1.h5"
+jid=$(sbatch --parsable --ntasks 2 --time 00:10:00 --output "$work/srun/%j.out" \
+  --wrap "srun --mpi=pmix $bin/llmsim -q -c $config --set cluster.routing.latency=20us -o $work/srun/np2.h5")
+while squeue -h -j "$jid" 2>/dev/null | grep -q .; do sleep 0.2; done
+cat "$work"/srun/*.out
+/usr/bin/python3 "$src/scripts/compare_results.py" --exact "$work/srun/np1.h5" "$work/srun/np2.h5"
 ok=1
 echo "OK: both Slurm submissions produced the complete, standalone-equal sweep file"
