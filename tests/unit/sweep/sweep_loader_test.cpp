@@ -53,6 +53,16 @@ TEST(SweepLoader, ExpandsTheBundledCiSweepInOrderWithItsExclusion) {
   EXPECT_EQ(ids.size(), sw.points.size());
 }
 
+TEST(SweepLoader, EveryBundledJobLoads) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(LLMSIM_SOURCE_DIR "/jobs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(load_sweep(entry.path().string())) << entry.path();
+    ++count;
+  }
+  EXPECT_GE(count, 4);
+}
+
 TEST(SweepLoader, IdsDependOnContentOnly) {
   const sweep::Sweep a = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
   const sweep::Sweep b = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
