@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kProgram = "llmsim-sweep";
 
 void add_common(CLI::App& cmd, llmsim::app::SweepOptions& opt) {
-  cmd.add_option("job", opt.job_path, "Sweep definition (YAML), e.g. jobs/schedulers-qps.yaml")
+  cmd.add_option("job", opt.job_path, "Sweep definition (YAML), e.g. jobs/ci-small.yaml; format in docs/sweeps.md")
       ->required()
       ->check(CLI::ExistingFile);
   cmd.add_option("-o,--output", opt.output_path,
@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
       "exclusions), optionally a capacity search (max QPS under an SLO) per configuration, into one HDF5 file.\n"
       "Under mpirun/srun every rank runs whole configurations, handed out one at a time as ranks become idle.\n"
       "Re-running skips configurations already finished: a killed sweep resumes where it stopped.\n\n"
-      "Examples:\n  llmsim-sweep list jobs/schedulers-qps.yaml              (dry run: ids and labels)\n"
-      "  mpirun -n 2 llmsim-sweep run jobs/schedulers-qps.yaml   (writes out/schedulers-qps.h5)\n"
+      "Examples:\n  llmsim-sweep list jobs/ci-small.yaml                    (dry run: ids and labels)\n"
+      "  mpirun -n 2 llmsim-sweep run jobs/capacity-7b-70b.yaml  (writes out/capacity-7b-70b.h5)\n"
       "  llmsim-sweep run jobs/x.yaml --shard 3/8 && llmsim-sweep merge jobs/x.yaml   (job-array style)\n\n"
       "Exit codes: 0 ok, 2 invalid sweep or config (the message names the file and key), 1 any other failure\n"
       "(a failed configuration names its id and label, and aborts every rank).",
