@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "app_logging.hpp"
@@ -58,6 +59,17 @@ std::string search_text(const sweep::Sweep& sw) {
 }
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+/// Parts that belong to no configuration of this sweep (left by an earlier version of the sweep file): kept on
+/// disk, never merged, and said so rather than dropped silently.
+std::string foreign_parts_note(const io::SweepStore& store, const sweep::Sweep& sw) {
+  std::set<std::string> extra = store.finished_ids();
+  for (const sweep::SweepPoint& p : sw.points) extra.erase(p.id);
+  if (extra.empty()) return "";
+  return std::to_string(extra.size()) + " part(s) in " + store.parts_dir() +
+         " belong to no configuration of this sweep (e.g. " + *extra.begin() +
+         ", from an earlier version of the sweep file); they are kept but not merged";
+}
 
 io::SweepPart make_part(const sweep::SweepPoint& p, const sweep::PointOutcome& o, int rank) {
   io::SweepPart part;
@@ -130,6 +142,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
     log->info("sweep {}: {} configuration(s){}, {} already finished, {} to run on {} rank(s); capacity search: {}",
               sw.name, sw.points.size(), num_shards > 1 ? " (shard " + o.shard + ")" : "", done_before,
               pending.size(), ranks, search_text(sw));
+    if (const std::string note = foreign_parts_note(store, sw); !note.empty()) log->warn("{}", note);
   }
 
   sweep::PointRunner runner;
@@ -191,6 +204,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
 int sweep_merge(const SweepOptions& o) {
   const sweep::Sweep sw = io::load_sweep(o.job_path);
   const io::SweepStore store(output_of(o, sw));
+  if (const std::string note = foreign_parts_note(store, sw); !note.empty()) std::fprintf(stderr, "note: %s\n", note.c_str());
   const std::size_t merged = store.merge(file_info(sw), o.partial);
   std::printf("wrote %s: %zu of %zu configuration(s)\n", store.output_path().c_str(), merged, sw.points.size());
   return 0;
