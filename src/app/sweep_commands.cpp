@@ -28,7 +28,7 @@ std::string output_of(const SweepOptions& o, const sweep::Sweep& sw) {
 }
 
 io::SweepFileInfo file_info(const sweep::Sweep& sw) {
-  io::SweepFileInfo info{sw.name, sw.definition_text, {}, {}};
+  io::SweepFileInfo info{sw.name, sw.definition_text, io::search_spec_json(sw.search), {}, {}};
   for (const sweep::SweepPoint& p : sw.points) {
     info.ids.push_back(p.id);
     info.labels.push_back(p.label);

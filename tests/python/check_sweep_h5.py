@@ -4,7 +4,10 @@
 Usage: check_sweep_h5.py SWEEP.h5 JOB.yaml --sweep BIN/llmsim-sweep --llmsim BIN/llmsim --workdir DIR
   * every configuration `llmsim-sweep list` names is in /configs and in /summary (same order), and the file says
     it is complete;
-  * /summary reads into pandas, with one row per configuration and consistent latency columns;
+  * /summary reads into pandas, one row per configuration; its percentiles, cost and QPS per dollar equal
+    those recomputed from each configuration's requests and resolved config;
+  * with a capacity search, every probe's under_slo agrees with the SLO, and the stored run's metric quantile is
+    the one its probe measured;
   * each configuration's datasets are byte-identical to running it alone with `llmsim --config BASE --set ...`
     (its recorded overrides; with a capacity search, at the capacity QPS it found).
 Exit 0 when every check holds, 1 otherwise (the reason is printed).
@@ -21,6 +24,8 @@ import pandas as pd
 
 DATASETS = ("requests", "batches", "replica_stages", "replicas")
 QPS_KEY = "request_generator.interval_generator.qps"
+METRICS = {"ttft": ("prefill_e2e_time", 1e9), "tbt": ("decode_time_execution_plus_preemption_normalized", 1.0),
+           "e2e": ("e2e_time", 1e9), "scheduling_delay": ("scheduling_delay", 1e9)}
 
 
 def check(cond, message):
@@ -33,6 +38,39 @@ def listed_configs(sweep_bin, job):
     base = next(line.split(" base ", 1)[1] for line in out.splitlines() if " base " in line)
     rows = [line.split(None, 3) for line in out.splitlines() if line[:5].strip().isdigit()]
     return base.strip(), [(r[1], r[3]) for r in rows]
+
+
+def metric_values(requests, metric):
+    column, divisor = METRICS[metric]
+    done = requests[requests["completed"] == 1]
+    return done[column].to_numpy(dtype=np.float64) / divisor
+
+
+def check_summary_row(cid, row, group, search):
+    requests = pd.DataFrame(group["requests"][()])
+    for metric in METRICS:
+        values = metric_values(requests, metric)
+        for q in (50, 90, 99):
+            expected = np.percentile(values, q)
+            check(np.isclose(row[f"{metric}_p{q}_s"], expected, rtol=1e-12, atol=0),
+                  f"{cid}: summary {metric}_p{q}_s {row[f'{metric}_p{q}_s']} != {expected} from its requests")
+    config = json.loads(group.attrs["config"])
+    replica = config["cluster"]["replica"]
+    gpus = config["cluster"]["num_replicas"] * replica["tensor_parallel_size"] * replica["num_pipeline_stages"]
+    cost = gpus * replica["device"]["price_per_hour"]
+    check(row["num_gpus"] == gpus and np.isclose(row["cost_per_hour"], cost, rtol=1e-12), f"{cid}: cost differs")
+    qps = row["capacity_qps"] if search else row["qps"]
+    check(np.isclose(row["qps_per_dollar"], qps / cost, rtol=1e-12) or (np.isnan(qps) and np.isnan(row["qps_per_dollar"])),
+          f"{cid}: qps_per_dollar differs")
+    if search:
+        probes = pd.DataFrame(group["capacity_search"][()])
+        check(((probes["metric_value"] <= search["slo_s"]) == (probes["under_slo"] == 1)).all(),
+              f"{cid}: under_slo disagrees with the SLO")
+        stored_qps = config["request_generator"]["interval_generator"]["qps"]
+        measured = np.percentile(metric_values(requests, search["metric"]), search["quantile"] * 100)
+        at_stored = probes[probes["qps"] == stored_qps]["metric_value"]
+        check(len(at_stored) >= 1 and np.isclose(at_stored.iloc[0], measured, rtol=1e-12),
+              f"{cid}: the stored run's {search['metric']} quantile {measured} is not its probe's")
 
 
 def run_alone(llmsim, base, overrides, out):
@@ -61,10 +99,11 @@ def main():
         ids = [i.decode() for i in summary["id"]]
         check(ids == [e[0] for e in expected], f"summary ids {ids} differ from the listed ones")
         check(sorted(f["configs"].keys()) == sorted(ids), "configs groups differ from the summary")
-        check((summary["ttft_p50_s"] <= summary["ttft_p99_s"]).all(), "TTFT P50 > P99")
         check((summary["completed_requests"] == summary["num_requests"]).all(), "unfinished requests in a config")
+        search = json.loads(f.attrs["capacity_search"])
         for i, (cid, label) in enumerate(expected):
             g = f["configs"][cid]
+            check_summary_row(cid, summary.iloc[i], g, search)
             check(g.attrs["label"] == label, f"{cid}: label {g.attrs['label']} != {label}")
             overrides = json.loads(g.attrs["overrides"])
             if "capacity_search" in g:

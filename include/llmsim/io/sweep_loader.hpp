@@ -14,6 +14,9 @@ namespace llmsim::io {
 /// key and the valid values; a configuration that fails validation is reported with its label.
 sweep::Sweep load_sweep(const std::string& path);
 
+/// The search spec as a JSON object (`null` without a search), as hashed into ids and stored in sweep files.
+std::string search_spec_json(const std::optional<sweep::CapacitySearchSpec>& search);
+
 /// The stable id of a resolved configuration: 12 hex digits of FNV-1a-64 over its canonical JSON (with file
 /// paths made relative to `relative_to`, so ids do not depend on where the checkout lives) and the search spec.
 std::string config_id(const llm::SimulationConfig& config, const std::optional<sweep::CapacitySearchSpec>& search,

@@ -40,6 +40,7 @@ struct SweepPart {
 struct SweepFileInfo {
   std::string name;
   std::string definition_text;
+  std::string capacity_search_json;  ///< the search spec as JSON (`null` without a search)
   std::vector<std::string> ids;     ///< every configuration, in expansion order
   std::vector<std::string> labels;  ///< same order
 };
@@ -61,7 +62,8 @@ class SweepStore {
 
   /// Writes the sweep file atomically: /configs/<id> (a copy of each part without its timing attributes),
   /// /summary (one row per configuration, expansion order), /timing (rank, wall seconds, events per
-  /// configuration) and root attributes (sweep_name, sweep_definition, num_configs, num_finished, complete).
+  /// configuration) and root attributes (sweep_name, sweep_definition, capacity_search, num_configs,
+  /// num_finished, complete).
   /// Throws Error listing the missing configurations unless `allow_partial`. Returns the number merged.
   /// A complete merge also deletes temporary files left by interrupted writers.
   std::size_t merge(const SweepFileInfo& info, bool allow_partial) const;

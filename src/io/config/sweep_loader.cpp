@@ -196,10 +196,7 @@ void relativise_paths(nlohmann::ordered_json& j, const std::filesystem::path& ba
 
 }  // namespace
 
-std::string config_id(const llm::SimulationConfig& config, const std::optional<sweep::CapacitySearchSpec>& search,
-                      const std::string& relative_to) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::parse(config_to_json(config));
-  relativise_paths(j, std::filesystem::weakly_canonical(std::filesystem::absolute(relative_to)));
+std::string search_spec_json(const std::optional<sweep::CapacitySearchSpec>& search) {
   nlohmann::ordered_json s = nullptr;
   if (search) {
     s = {{"metric", search->metric},
@@ -209,7 +206,15 @@ std::string config_id(const llm::SimulationConfig& config, const std::optional<s
          {"max_iterations", search->max_iterations},
          {"min_search_granularity_percent", search->min_search_granularity_percent}};
   }
-  const nlohmann::ordered_json all = {{"config", j}, {"capacity_search", s}};
+  return s.dump();
+}
+
+std::string config_id(const llm::SimulationConfig& config, const std::optional<sweep::CapacitySearchSpec>& search,
+                      const std::string& relative_to) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(config_to_json(config));
+  relativise_paths(j, std::filesystem::weakly_canonical(std::filesystem::absolute(relative_to)));
+  const nlohmann::ordered_json all = {{"config", j},
+                                      {"capacity_search", nlohmann::ordered_json::parse(search_spec_json(search))}};
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(all.dump())));
   return std::string(hex, 12);

@@ -236,6 +236,7 @@ std::size_t SweepStore::merge(const SweepFileInfo& info, bool allow_partial) con
     const hid_t f = file.get();
     w.string_attr(f, "sweep_name", info.name);
     w.string_attr(f, "sweep_definition", info.definition_text);
+    w.string_attr(f, "capacity_search", info.capacity_search_json);
     w.scalar_attr(f, "num_configs", H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<std::int64_t>(info.ids.size()));
     w.scalar_attr(f, "num_finished", H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<std::int64_t>(merged));
     w.scalar_attr(f, "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, static_cast<std::uint8_t>(num_missing == 0));

@@ -42,6 +42,7 @@ class SweepStoreTest : public ::testing::Test {
     }
     info_.name = sweep_.name;
     info_.definition_text = sweep_.definition_text;
+    info_.capacity_search_json = search_spec_json(sweep_.search);
   }
 
   void finish(const SweepStore& store, std::size_t index) {
