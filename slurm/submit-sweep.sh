@@ -12,6 +12,8 @@ Usage: slurm/submit-sweep.sh --job JOB.yaml [options]
                       array: an N-task job array, task K runs shard K/N, then a merge job
   --ranks R           ranks of the allocation, or per array task           (default 2 / 1)
   --tasks N           array tasks                                          (default 4)
+  --ranks-per-config K  allocation mode: groups of K ranks run one configuration each, rank 0 hands out
+                      (then --ranks must be 1 + a multiple of K)           (default 1)
   --time T            time limit per job, e.g. 02:00:00                    (default 01:00:00)
   --partition P       Slurm partition                                      (default: the cluster's default)
   --overcommit        allow more ranks than CPUs (sbatch -O)
@@ -20,6 +22,7 @@ Usage: slurm/submit-sweep.sh --job JOB.yaml [options]
 USAGE
 }
 job="" output="" mode=allocation ranks="" tasks=4 time=01:00:00 partition="" overcommit="" bin="$here/../build/src/app"
+per_config=1
 extra=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
     --mode) mode=$2; shift 2 ;;
     --ranks) ranks=$2; shift 2 ;;
     --tasks) tasks=$2; shift 2 ;;
+    --ranks-per-config) per_config=$2; shift 2 ;;
     --time) time=$2; shift 2 ;;
     --partition) partition=$2; shift 2 ;;
     --overcommit) overcommit=1; shift ;;
@@ -52,7 +56,8 @@ mkdir -p "$(dirname "$output")"
 output=$(cd "$(dirname "$output")" && pwd)/$(basename "$output")
 logs="$output.slurm"
 mkdir -p "$logs"
-common=(--parsable --time "$time" --export "ALL,LLMSIM_BIN=$bin,SWEEP_JOB=$job,SWEEP_OUTPUT=$output")
+common=(--parsable --time "$time"
+  --export "ALL,LLMSIM_BIN=$bin,SWEEP_JOB=$job,SWEEP_OUTPUT=$output,SWEEP_RANKS_PER_CONFIG=$per_config")
 [ -n "$partition" ] && common+=(--partition "$partition")
 [ -n "$overcommit" ] && common+=(--overcommit)
 common+=("${extra[@]}")

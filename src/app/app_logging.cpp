@@ -5,7 +5,9 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 namespace llmsim::app {
@@ -29,10 +31,14 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name, bool quiet,
 }
 
 int report_error(const char* program, const std::exception& e, int code, const char* kind, int rank, int ranks,
-                 bool same_on_all_ranks) {
+                 bool same_on_all_ranks, bool mpi_abort_follows) {
+  if (ranks > 1 && rank != 0 && same_on_all_ranks) {
+    if (!mpi_abort_follows) return code;
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
   if (ranks == 1) {
     std::fprintf(stderr, "%s: %s: %s\n", program, kind, e.what());
-  } else if (rank == 0 || !same_on_all_ranks) {
+  } else {
     std::fprintf(stderr, "%s: rank %d of %d: %s: %s\n", program, rank, ranks, kind, e.what());
   }
   std::fflush(stderr);

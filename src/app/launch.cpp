@@ -21,11 +21,11 @@ int Launch::run_guarded(const CliOptions& opt, des::Transport* transport) {
   } catch (const des::PeerRankFailed&) {
     return 1;  // the rank that failed has reported why
   } catch (const ConfigError& e) {
-    return report_error("llmsim", e, 2, "config error", rank, ranks, true);
+    return report_error("llmsim", e, 2, "config error", rank, ranks, true, mpi_.size() > 1);
   } catch (const InputError& e) {
-    return report_error("llmsim", e, 2, "input error", rank, ranks, false);
+    return report_error("llmsim", e, 2, "input error", rank, ranks, false, mpi_.size() > 1);
   } catch (const std::exception& e) {
-    return report_error("llmsim", e, 1, "error", rank, ranks, false);
+    return report_error("llmsim", e, 1, "error", rank, ranks, false, mpi_.size() > 1);
   }
 }
 

@@ -91,6 +91,23 @@ io::SweepPart make_part(const sweep::SweepPoint& p, const sweep::PointOutcome& o
   return part;
 }
 
+/// --ranks-per-config K > 1: rank 0 hands out, groups of K ranks each run one configuration partitioned over
+/// them, which needs a routing latency (the lookahead) in every configuration.
+void check_groups(const sweep::Sweep& sw, int group, int ranks, int workers) {
+  if (group <= 1) return;
+  if (workers == 0) {
+    throw ConfigError("--ranks-per-config " + std::to_string(group) + ": needs 1 + a multiple of " +
+                      std::to_string(group) + " MPI ranks (rank 0 hands out configurations; each group of " +
+                      std::to_string(group) + " ranks runs one), got " + std::to_string(ranks));
+  }
+  for (const sweep::SweepPoint& p : sw.points) {
+    if (p.config.cluster.routing.latency <= 0) {
+      throw ConfigError(sw.file + ": configuration [" + p.label + "]: cluster.routing.latency must be > 0 to run " +
+                        "one configuration on " + std::to_string(group) + " ranks (--ranks-per-config)");
+    }
+  }
+}
+
 }  // namespace
 
 int sweep_list(const SweepOptions& o) {
@@ -118,6 +135,9 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
   const auto start = Clock::now();
   const sweep::Sweep sw = io::load_sweep(o.job_path);
   const auto [shard, num_shards] = parse_shard(o.shard);
+  const int group = o.ranks_per_config;
+  const int workers = group > 1 ? mpi::num_work_groups(ranks, group) : ranks;
+  check_groups(sw, group, ranks, workers);
   const io::SweepStore store(output_of(o, sw));
   const std::string logs_dir = store.output_path() + ".logs";
   if (ranks > 1) std::filesystem::create_directories(logs_dir);
@@ -141,16 +161,19 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
     });
     log->info("sweep {}: {} configuration(s){}, {} already finished, {} to run on {} rank(s); capacity search: {}",
               sw.name, sw.points.size(), num_shards > 1 ? " (shard " + o.shard + ")" : "", done_before,
-              pending.size(), ranks, search_text(sw));
+              pending.size(),
+              group > 1 ? std::to_string(workers) + " groups of " + std::to_string(group) : std::to_string(ranks),
+              search_text(sw));
     if (const std::string note = foreign_parts_note(store, sw); !note.empty()) log->warn("{}", note);
   }
 
   sweep::PointRunner runner;
-  const mpi::WorkFn work = [&](std::size_t index) {
+  const auto work = [&](std::size_t index, des::Transport* transport) {
     const sweep::SweepPoint& p = sw.points[index];
     log->debug("running {} [{}]", p.id, p.label);
     try {
-      const sweep::PointOutcome outcome = runner.run(p, sw.search);
+      const sweep::PointOutcome outcome = runner.run(p, sw.search, transport);
+      if (transport != nullptr && transport->rank() != 0) return outcome.wall_seconds;
       store.write_part(make_part(p, outcome, rank));
       if (outcome.capacity) {
         log->info("{} [{}]: capacity {} after {} probe(s)", p.id, p.label,
@@ -176,7 +199,11 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
     log->info("[{}/{}] finished {} [{}] on rank {} in {:.2f} s", finished_now, pending.size(), p.id, p.label, on_rank,
               seconds);
   };
-  mpi::distribute_work(pending, work, done);
+  if (group > 1) {
+    mpi::distribute_work_in_groups(pending, group, [&](std::size_t i, des::Transport& t) { return work(i, &t); }, done);
+  } else {
+    mpi::distribute_work(pending, [&](std::size_t i) { return work(i, nullptr); }, done);
+  }
   if (rank != 0) return 0;
 
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
@@ -187,9 +214,10 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
       total += s;
       most = std::max(most, s);
     }
-    log->info("load balance: busy {:.2f} s in total, busiest rank {:.2f} s, mean {:.2f} s per rank; efficiency "
-              "{:.0f}% of {} rank(s) x {:.2f} s wall",
-              total, most, total / ranks, 100.0 * total / (ranks * wall), ranks, wall);
+    const char* unit = group > 1 ? "group" : "rank";
+    log->info("load balance: busy {:.2f} s in total, busiest {} {:.2f} s, mean {:.2f} s per {}; efficiency "
+              "{:.0f}% of {} {}(s) x {:.2f} s wall",
+              total, unit, most, total / workers, unit, 100.0 * total / (workers * wall), workers, unit, wall);
   }
   if (num_shards > 1 || o.no_merge) {
     log->info("parts are in {}; assemble the sweep file with: llmsim-sweep merge {} --output {}", store.parts_dir(),

@@ -23,6 +23,7 @@ struct SweepOptions {
   std::string job_path;
   std::string output_path;  ///< default: out/<sweep name>.h5
   std::string shard;        ///< "K/N": only configurations with index % N == K
+  int ranks_per_config = 1;  ///< > 1: rank 0 hands out, groups of this many ranks run one configuration each
   bool no_merge = false;
   bool partial = false;
   bool commands = false;

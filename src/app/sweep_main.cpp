@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
   add_common(*run, opt);
   run->add_option("--shard", opt.shard, "K/N: run only configurations whose index % N == K (Slurm job arrays)");
   run->add_flag("--no-merge", opt.no_merge, "Do not write the sweep file at the end (run merge later)");
+  run->add_option("--ranks-per-config", opt.ranks_per_config,
+                  "K > 1: rank 0 hands out configurations and each group of K ranks runs one, with its replicas "
+                  "spread over the group (large configurations; needs 1 + a multiple of K ranks and a routing latency)")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
   run->add_option("--log-level", opt.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
@@ -71,13 +76,13 @@ int main(int argc, char** argv) {
                                : llmsim::app::sweep_status(opt);
     }
   } catch (const llmsim::app::ConfigurationFailed& e) {
-    code = llmsim::app::report_error(kProgram, e, e.code(), "failed", rank, ranks, false);
+    code = llmsim::app::report_error(kProgram, e, e.code(), "failed", rank, ranks, false, ranks > 1);
   } catch (const llmsim::ConfigError& e) {
-    code = llmsim::app::report_error(kProgram, e, 2, "config error", rank, ranks, true);
+    code = llmsim::app::report_error(kProgram, e, 2, "config error", rank, ranks, true, ranks > 1);
   } catch (const llmsim::InputError& e) {
-    code = llmsim::app::report_error(kProgram, e, 2, "input error", rank, ranks, false);
+    code = llmsim::app::report_error(kProgram, e, 2, "input error", rank, ranks, false, ranks > 1);
   } catch (const std::exception& e) {
-    code = llmsim::app::report_error(kProgram, e, 1, "error", rank, ranks, false);
+    code = llmsim::app::report_error(kProgram, e, 1, "error", rank, ranks, false, ranks > 1);
   }
   if (code != 0 && ranks > 1) llmsim::mpi::abort_all(code);
   return code;

@@ -2,6 +2,8 @@
 // MPI collectives behind des::Transport; byte counts are int (MPI-3 counts), so one message must stay < 2 GiB.
 #include "llmsim/mpi/mpi_transport.hpp"
 
+#include "comm_transport.hpp"
+
 #include <mpi.h>
 
 #include <cstdlib>
@@ -33,9 +35,9 @@ std::vector<int> displacements(const std::vector<int>& counts) {
 
 class MpiTransport final : public des::Transport {
  public:
-  MpiTransport() {
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  explicit MpiTransport(MPI_Comm comm) : comm_(comm) {
+    MPI_Comm_rank(comm_, &rank_);
+    MPI_Comm_size(comm_, &size_);
   }
   int rank() const override { return rank_; }
   int size() const override { return size_; }
@@ -49,12 +51,12 @@ class MpiTransport final : public des::Transport {
       send.insert(send.end(), b.begin(), b.end());
     }
     std::vector<int> recv_counts(static_cast<std::size_t>(size_));
-    check(MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "Alltoall");
+    check(MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, comm_), "Alltoall");
     const std::vector<int> sdispl = displacements(send_counts);
     const std::vector<int> rdispl = displacements(recv_counts);
     des::Bytes recv(static_cast<std::size_t>(std::accumulate(recv_counts.begin(), recv_counts.end(), 0)));
     check(MPI_Alltoallv(send.data(), send_counts.data(), sdispl.data(), MPI_BYTE, recv.data(), recv_counts.data(),
-                        rdispl.data(), MPI_BYTE, MPI_COMM_WORLD),
+                        rdispl.data(), MPI_BYTE, comm_),
           "Alltoallv");
     std::vector<des::Bytes> in(static_cast<std::size_t>(size_));
     for (std::size_t r = 0; r < in.size(); ++r) {
@@ -66,18 +68,18 @@ class MpiTransport final : public des::Transport {
   SimTime min_reduce(SimTime local) override {
     std::int64_t in = local;
     std::int64_t out = 0;
-    check(MPI_Allreduce(&in, &out, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD), "Allreduce");
+    check(MPI_Allreduce(&in, &out, 1, MPI_INT64_T, MPI_MIN, comm_), "Allreduce");
     return out;
   }
 
   std::vector<des::Bytes> gather(const des::Bytes& mine) override {
     const int count = as_count(mine.size());
     std::vector<int> counts(static_cast<std::size_t>(size_));
-    check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "Gather");
+    check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm_), "Gather");
     const std::vector<int> displ = displacements(counts);
     des::Bytes all(rank_ == 0 ? static_cast<std::size_t>(std::accumulate(counts.begin(), counts.end(), 0)) : 0);
     check(MPI_Gatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), displ.data(), MPI_BYTE, 0,
-                      MPI_COMM_WORLD),
+                      comm_),
           "Gatherv");
     if (rank_ != 0) return {};
     std::vector<des::Bytes> parts(static_cast<std::size_t>(size_));
@@ -88,6 +90,7 @@ class MpiTransport final : public des::Transport {
   }
 
  private:
+  MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
 };
@@ -108,6 +111,8 @@ void abort_all(int code) {
   std::exit(code);
 }
 
-std::unique_ptr<des::Transport> make_world_transport() { return std::make_unique<MpiTransport>(); }
+std::unique_ptr<des::Transport> make_world_transport() { return make_comm_transport(MPI_COMM_WORLD); }
+
+std::unique_ptr<des::Transport> make_comm_transport(MPI_Comm comm) { return std::make_unique<MpiTransport>(comm); }
 
 }  // namespace llmsim::mpi

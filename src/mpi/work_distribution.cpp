@@ -2,6 +2,8 @@
 // distribute_work: a rank-0 dispatcher (point-to-point requests and assignments) plus a worker loop per rank.
 #include "llmsim/mpi/work_distribution.hpp"
 
+#include "comm_transport.hpp"
+
 #include <mpi.h>
 
 #include <atomic>
@@ -40,20 +42,43 @@ class Pending {
   std::size_t next_ = 0;
 };
 
+/// Reports the previous item (or -1) to rank 0 and returns the next one (-1: stop).
+std::int64_t ask_for_work(std::int64_t finished, double seconds) {
+  const std::int64_t msg[2] = {finished, static_cast<std::int64_t>(seconds * 1e6)};
+  check(MPI_Send(msg, 2, MPI_INT64_T, 0, kTagRequest, MPI_COMM_WORLD), "Send");
+  std::int64_t item = -1;
+  check(MPI_Recv(&item, 1, MPI_INT64_T, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "Recv");
+  return item;
+}
+
 void run_worker(const WorkFn& work) {
-  std::int64_t msg[2] = {-1, 0};
+  std::int64_t finished = -1;
+  double seconds = 0;
   for (;;) {
-    check(MPI_Send(msg, 2, MPI_INT64_T, 0, kTagRequest, MPI_COMM_WORLD), "Send");
-    std::int64_t item = -1;
-    check(MPI_Recv(&item, 1, MPI_INT64_T, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "Recv");
+    const std::int64_t item = ask_for_work(finished, seconds);
     if (item < 0) return;
-    const double seconds = work(static_cast<std::size_t>(item));
-    msg[0] = item;
-    msg[1] = static_cast<std::int64_t>(seconds * 1e6);
+    seconds = work(static_cast<std::size_t>(item));
+    finished = item;
   }
 }
 
-void run_dispatcher(const std::vector<std::size_t>& items, const WorkFn& work, const DoneFn& done, int ranks) {
+void run_group_member(MPI_Comm group, const GroupWorkFn& work) {
+  int group_rank = 0;
+  MPI_Comm_rank(group, &group_rank);
+  const std::unique_ptr<des::Transport> transport = make_comm_transport(group);
+  std::int64_t finished = -1;
+  double seconds = 0;
+  for (;;) {
+    std::int64_t item = group_rank == 0 ? ask_for_work(finished, seconds) : -1;
+    check(MPI_Bcast(&item, 1, MPI_INT64_T, 0, group), "Bcast");
+    if (item < 0) return;
+    seconds = work(static_cast<std::size_t>(item), *transport);
+    finished = item;
+  }
+}
+
+/// Serves `requesters` remote askers until each got "stop"; with `work`, also runs items in a local thread.
+void run_dispatcher(const std::vector<std::size_t>& items, const WorkFn* work, const DoneFn& done, int requesters) {
   Pending pending(items);
   struct LocalDone {
     std::size_t item;
@@ -62,11 +87,12 @@ void run_dispatcher(const std::vector<std::size_t>& items, const WorkFn& work, c
   std::mutex mutex;
   std::vector<LocalDone> local_done;
   std::exception_ptr local_error;
-  std::atomic<bool> local_finished = false;
+  std::atomic<bool> local_finished = work == nullptr;
   std::thread local([&] {
+    if (work == nullptr) return;
     try {
       while (const std::optional<std::size_t> item = pending.take()) {
-        const double seconds = work(*item);
+        const double seconds = (*work)(*item);
         const std::lock_guard lock(mutex);
         local_done.push_back({*item, seconds});
       }
@@ -75,7 +101,7 @@ void run_dispatcher(const std::vector<std::size_t>& items, const WorkFn& work, c
     }
     local_finished = true;
   });
-  int active = ranks - 1;
+  int active = requesters;
   while (active > 0 || !local_finished) {
     {
       std::vector<LocalDone> finished;
@@ -116,10 +142,34 @@ void distribute_work(const std::vector<std::size_t>& items, const WorkFn& work, 
   if (ranks == 1) {
     for (const std::size_t item : items) done(item, 0, work(item));
   } else if (rank == 0) {
-    run_dispatcher(items, work, done, ranks);
+    run_dispatcher(items, &work, done, ranks - 1);
   } else {
     run_worker(work);
   }
+}
+
+int num_work_groups(int ranks, int group_size) {
+  if (group_size < 1 || ranks < 1 + group_size || (ranks - 1) % group_size != 0) return 0;
+  return (ranks - 1) / group_size;
+}
+
+void distribute_work_in_groups(const std::vector<std::size_t>& items, int group_size, const GroupWorkFn& work,
+                               const DoneFn& done) {
+  int rank = 0;
+  int ranks = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  const int groups = num_work_groups(ranks, group_size);
+  if (groups == 0) throw std::invalid_argument("distribute_work_in_groups: ranks must be 1 + a multiple of the group size");
+  MPI_Comm group = MPI_COMM_NULL;
+  check(MPI_Comm_split(MPI_COMM_WORLD, rank == 0 ? MPI_UNDEFINED : (rank - 1) / group_size, rank, &group),
+        "Comm_split");
+  if (rank == 0) {
+    run_dispatcher(items, nullptr, done, groups);
+    return;
+  }
+  run_group_member(group, work);
+  MPI_Comm_free(&group);
 }
 
 }  // namespace llmsim::mpi

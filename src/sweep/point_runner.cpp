@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,20 @@ namespace llmsim::sweep {
 namespace {
 
 constexpr std::size_t kMaxCachedPredictors = 8;
+
+/// Rank 0's `value` on every rank of `transport` (collective).
+double broadcast_from_root(des::Transport& transport, double value) {
+  std::vector<des::Bytes> out(static_cast<std::size_t>(transport.size()));
+  if (transport.rank() == 0) {
+    for (des::Bytes& b : out) {
+      b.resize(sizeof value);
+      std::memcpy(b.data(), &value, sizeof value);
+    }
+  }
+  const std::vector<des::Bytes> in = transport.exchange(out);
+  std::memcpy(&value, in.front().data(), sizeof value);
+  return value;
+}
 
 template <typename Row, typename Get>
 double mean_of(const std::vector<Row>& rows, Get get) {
@@ -39,20 +54,21 @@ const llm::ExecutionTimePredictor& PointRunner::predictor(const llm::SimulationC
   return *it->second;
 }
 
-PointRunner::Run PointRunner::simulate(const llm::SimulationConfig& config) {
+PointRunner::Run PointRunner::simulate(const llm::SimulationConfig& config, des::Transport* transport) {
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
-  llm::Simulation sim(config, requests, predictor(config));
+  llm::Simulation sim(config, requests, predictor(config), transport);
   Run run{sim.run(), 0};
   run.stalled = sim.num_stalled_requests();
   return run;
 }
 
-PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<CapacitySearchSpec>& search) {
+PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<CapacitySearchSpec>& search,
+                              des::Transport* transport) {
   const auto start = std::chrono::steady_clock::now();
   PointOutcome out;
   out.run_config = point.config;
   if (!search) {
-    Run r = simulate(point.config);
+    Run r = simulate(point.config, transport);
     out.results = std::move(r.results);
     out.stalled_requests = r.stalled;
     out.total_events = out.results.num_events;
@@ -64,10 +80,10 @@ PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<Capac
     const ProbeFn probe = [&](double qps) -> std::optional<double> {
       llm::SimulationConfig c = point.config;
       c.request_generator.interval.qps = qps;
-      Run r = simulate(c);
+      Run r = simulate(c, transport);
       out.total_events += r.results.num_events;
-      const double value =
-          llm::percentile(llm::completed_request_metric(r.results, search->metric), search->quantile * 100);
+      double value = llm::percentile(llm::completed_request_metric(r.results, search->metric), search->quantile * 100);
+      if (transport != nullptr && transport->size() > 1) value = broadcast_from_root(*transport, value);
       if (std::isnan(value)) return std::nullopt;
       if (value <= search->slo_s && (!best || qps > best_qps)) {
         best_qps = qps;
@@ -85,7 +101,7 @@ PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<Capac
     out.run_config.request_generator.interval.qps = best ? best_qps : lowest_qps;
     if (kept == nullptr) {  // not even the first probe measured anything: store that run's config, no rows
       out.run_config.request_generator.interval.qps = start_qps;
-      kept = &best.emplace(simulate(out.run_config));
+      kept = &best.emplace(simulate(out.run_config, transport));
     }
     out.results = std::move(kept->results);
     out.stalled_requests = kept->stalled;

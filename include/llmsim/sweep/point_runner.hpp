@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "llmsim/des/transport.hpp"
 #include "llmsim/llm/execution_time.hpp"
 #include "llmsim/llm/results.hpp"
 #include "llmsim/sweep/capacity_search.hpp"
@@ -29,15 +30,18 @@ class PointRunner {
  public:
   /// Runs `point`. Without a search it is exactly `llmsim --config <base> --set <overrides>`. With one, every
   /// probe runs the same config at another QPS; the stored run is the capacity probe, or the lowest-QPS probe
-  /// when none met the SLO.
-  PointOutcome run(const SweepPoint& point, const std::optional<CapacitySearchSpec>& search);
+  /// when none met the SLO. With a `transport`, every rank of it calls run() together and the simulations are
+  /// partitioned over them (results, as in llmsim, identical to one rank's); the outcome's results are complete
+  /// on transport rank 0 only.
+  PointOutcome run(const SweepPoint& point, const std::optional<CapacitySearchSpec>& search,
+                   des::Transport* transport = nullptr);
 
  private:
   struct Run {
     llm::SimulationResults results;
     std::int64_t stalled = 0;
   };
-  Run simulate(const llm::SimulationConfig& config);
+  Run simulate(const llm::SimulationConfig& config, des::Transport* transport);
   const llm::ExecutionTimePredictor& predictor(const llm::SimulationConfig& config);
 
   /// Predictors keyed by the JSON of everything they are built from (predictor and cluster config).
