@@ -113,6 +113,9 @@ llm::ReplicaSchedulerConfig parse_replica_scheduler(YamlSection s) {
   }
   if (c.name == "lightllm") c.max_waiting_iters = as_int(s.get_int("max_waiting_iters", c.max_waiting_iters, 0, 1 << 30));
   if (c.name == "sarathi") c.chunk_size = as_int(s.get_int("chunk_size", c.chunk_size, 1, 1 << 30));
+  if (c.name == "lightllm" && c.block_size != 1) {
+    s.fail("block_size", "lightllm needs 1 (token-level KV slots), got " + std::to_string(c.block_size));
+  }
   s.finish("for replica scheduler '" + c.name + "'");
   return c;
 }
@@ -132,6 +135,10 @@ llm::ClusterConfig parse_cluster(YamlSection s) {
   c.global_scheduler.name = g.get_choice("name", "round_robin", {"round_robin", "random", "lor"});
   g.finish();
   c.replica_scheduler = parse_replica_scheduler(s.child("replica_scheduler"));
+  if (c.replica_scheduler.name == "lightllm" && c.replica.num_pipeline_stages != 1) {
+    s.fail("replica.num_pipeline_stages",
+           "lightllm supports only 1, got " + std::to_string(c.replica.num_pipeline_stages));
+  }
   s.finish();
   return c;
 }

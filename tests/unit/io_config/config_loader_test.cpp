@@ -126,6 +126,10 @@ TEST(ConfigLoader, ErrorsNameFileKeyAndValidValues) {
                {"cluster.replica.num_pipeline_stages=3"});
   expect_error(base, {"cluster.replica.model", "not found"}, {"cluster.replica.model=missing.yaml"});
   expect_error(base, {"KEY=VALUE"}, {"cluster.num_replicas"});
+  expect_error(base, {"cluster.replica_scheduler.block_size", "lightllm needs 1", "got 16"},
+               {"cluster.replica_scheduler={name: lightllm}"});
+  expect_error(base, {"cluster.replica.num_pipeline_stages", "lightllm supports only 1, got 2"},
+               {"cluster.replica_scheduler={name: lightllm, block_size: 1}", "cluster.replica.num_pipeline_stages=2"});
   expect_error(write_config("syntax.yaml", "seed: [1,\n", false), {"syntax.yaml:", "YAML syntax error"});
   expect_error(write_config("empty.yaml", "", false), {"empty.yaml", "empty"});
   expect_error(write_config("nomodel.yaml", "cluster:\n  num_replicas: 2\n", false),
