@@ -168,6 +168,19 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
   }
 
   sweep::PointRunner runner;
+  auto last_progress = Clock::now();
+  runner.set_progress([&](const sweep::SweepPoint& p, const llm::Progress& pr) {
+    const auto now = Clock::now();
+    if (std::chrono::duration<double>(now - last_progress).count() < o.progress_interval_s) return;
+    last_progress = now;
+    if (pr.completed_requests >= 0) {
+      log->info("{} [{}]: t={:.1f} s simulated, {}/{} requests done, {} events", p.id, p.label,
+                simtime_to_seconds(pr.now), pr.completed_requests, pr.total_requests, pr.events);
+    } else {
+      log->info("{} [{}]: t={:.1f} s simulated, {} events on this rank", p.id, p.label, simtime_to_seconds(pr.now),
+                pr.events);
+    }
+  });
   const auto work = [&](std::size_t index, des::Transport* transport) {
     const sweep::SweepPoint& p = sw.points[index];
     log->debug("running {} [{}]", p.id, p.label);

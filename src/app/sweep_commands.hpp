@@ -28,6 +28,7 @@ struct SweepOptions {
   bool partial = false;
   bool commands = false;
   std::string log_level = "info";
+  double progress_interval_s = 30.0;  ///< wall seconds between progress lines of a running configuration
   bool quiet = false;
 };
 

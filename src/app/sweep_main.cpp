@@ -52,6 +52,10 @@ int main(int argc, char** argv) {
   run->add_option("--log-level", opt.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  run->add_option("--progress-interval", opt.progress_interval_s,
+                  "Seconds of wall time between progress lines of a long configuration (each rank, its own)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   run->add_flag("-q,--quiet", opt.quiet, "Only print warnings and errors");
   CLI::App* merge = cli.add_subcommand("merge", "Write the sweep file from the finished configurations");
   add_common(*merge, opt);

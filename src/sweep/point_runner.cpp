@@ -54,10 +54,13 @@ const llm::ExecutionTimePredictor& PointRunner::predictor(const llm::SimulationC
   return *it->second;
 }
 
-PointRunner::Run PointRunner::simulate(const llm::SimulationConfig& config, des::Transport* transport) {
+PointRunner::Run PointRunner::simulate(const SweepPoint& point, const llm::SimulationConfig& config,
+                                      des::Transport* transport) {
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
   llm::Simulation sim(config, requests, predictor(config), transport);
-  Run run{sim.run(), 0};
+  std::function<void(const llm::Progress&)> report;
+  if (progress_) report = [&](const llm::Progress& p) { progress_(point, p); };
+  Run run{sim.run(report), 0};
   run.stalled = sim.num_stalled_requests();
   return run;
 }
@@ -68,7 +71,7 @@ PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<Capac
   PointOutcome out;
   out.run_config = point.config;
   if (!search) {
-    Run r = simulate(point.config, transport);
+    Run r = simulate(point, point.config, transport);
     out.results = std::move(r.results);
     out.stalled_requests = r.stalled;
     out.total_events = out.results.num_events;
@@ -80,7 +83,7 @@ PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<Capac
     const ProbeFn probe = [&](double qps) -> std::optional<double> {
       llm::SimulationConfig c = point.config;
       c.request_generator.interval.qps = qps;
-      Run r = simulate(c, transport);
+      Run r = simulate(point, c, transport);
       out.total_events += r.results.num_events;
       double value = llm::percentile(llm::completed_request_metric(r.results, search->metric), search->quantile * 100);
       if (transport != nullptr && transport->size() > 1) value = broadcast_from_root(*transport, value);
@@ -101,7 +104,7 @@ PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<Capac
     out.run_config.request_generator.interval.qps = best ? best_qps : lowest_qps;
     if (kept == nullptr) {  // not even the first probe measured anything: store that run's config, no rows
       out.run_config.request_generator.interval.qps = start_qps;
-      kept = &best.emplace(simulate(out.run_config, transport));
+      kept = &best.emplace(simulate(point, out.run_config, transport));
     }
     out.results = std::move(kept->results);
     out.stalled_requests = kept->stalled;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "llmsim/des/transport.hpp"
 #include "llmsim/llm/execution_time.hpp"
 #include "llmsim/llm/results.hpp"
+#include "llmsim/llm/simulation.hpp"
 #include "llmsim/sweep/capacity_search.hpp"
 #include "llmsim/sweep/sweep.hpp"
 
@@ -28,6 +30,10 @@ struct PointOutcome {
 
 class PointRunner {
  public:
+  /// Called from inside long simulations (every few hundred thousand events) with the running point.
+  using ProgressFn = std::function<void(const SweepPoint& point, const llm::Progress& progress)>;
+  void set_progress(ProgressFn progress) { progress_ = std::move(progress); }
+
   /// Runs `point`. Without a search it is exactly `llmsim --config <base> --set <overrides>`. With one, every
   /// probe runs the same config at another QPS; the stored run is the capacity probe, or the lowest-QPS probe
   /// when none met the SLO. With a `transport`, every rank of it calls run() together and the simulations are
@@ -41,11 +47,12 @@ class PointRunner {
     llm::SimulationResults results;
     std::int64_t stalled = 0;
   };
-  Run simulate(const llm::SimulationConfig& config, des::Transport* transport);
+  Run simulate(const SweepPoint& point, const llm::SimulationConfig& config, des::Transport* transport);
   const llm::ExecutionTimePredictor& predictor(const llm::SimulationConfig& config);
 
   /// Predictors keyed by the JSON of everything they are built from (predictor and cluster config).
   std::map<std::string, std::unique_ptr<llm::ExecutionTimePredictor>> predictors_;
+  ProgressFn progress_;
 };
 
 /// One row of the sweep's summary table as a JSON object (column -> number or string), in column order:
