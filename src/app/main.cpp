@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli_options.hpp"
+#include "predictor_cache_option.hpp"
 #include "launch.hpp"
 
 int main(int argc, char** argv) {
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   cli.add_option("--progress-interval", opt.progress_interval_s, "Seconds of wall time between progress lines")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  llmsim::app::add_predictor_cache_option(cli);
   cli.add_flag("--print-config", opt.print_config, "Print the resolved config as JSON and exit");
   cli.add_flag("-q,--quiet", opt.quiet, "Only print warnings and errors");
   try {

@@ -10,6 +10,8 @@ namespace llmsim::app {
 
 namespace {
 
+constexpr double kOutsideProfilesWarning = 0.05;
+
 std::string metric_line(const llm::SimulationResults& r, const char* label, const char* unit, double scale,
                         const char* metric) {
   std::vector<double> v = llm::completed_request_metric(r, metric);
@@ -20,6 +22,26 @@ std::string metric_line(const llm::SimulationResults& r, const char* label, cons
 }
 
 }  // namespace
+
+std::string format_provenance(const llm::SimulationResults& r) {
+  const auto share = llm::source_shares(r);
+  std::string out = "Predicted GPU time by source:";
+  for (int s = 0; s < llm::kNumSources; ++s) {
+    if (share[static_cast<std::size_t>(s)] > 0) {
+      out += fmt::format(" {} {:.1f} %", llm::source_name(static_cast<llm::Source>(s)),
+                         100 * share[static_cast<std::size_t>(s)]);
+    }
+  }
+  out += "\n";
+  const double outside = share[static_cast<std::size_t>(llm::Source::extrapolated)] +
+                         share[static_cast<std::size_t>(llm::Source::roofline)];
+  if (outside > kOutsideProfilesWarning) {
+    out += fmt::format("WARNING: {:.1f} % of the simulated GPU time was predicted outside the profiles "
+                       "(extrapolated or roofline); see /predictor in the result file\n",
+                       100 * outside);
+  }
+  return out;
+}
 
 std::string format_summary(const llm::SimulationResults& r, double wall_seconds) {
   std::int64_t completed = 0;
@@ -41,6 +63,7 @@ std::string format_summary(const llm::SimulationResults& r, double wall_seconds)
   out += fmt::format("Events: {} ({:.0f}/s)   batch stages: {} ({:.0f}/s)   simulation wall time: {:.3f} s\n",
                      r.num_events, static_cast<double>(r.num_events) * per_s, stages,
                      static_cast<double>(stages) * per_s, wall_seconds);
+  out += format_provenance(r);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "app_logging.hpp"
 #include "llmsim/mpi/mpi_transport.hpp"
 #include "llmsim/util/error.hpp"
+#include "predictor_cache_option.hpp"
 #include "sweep_commands.hpp"
 
 namespace {
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   run->add_flag("-q,--quiet", opt.quiet, "Only print warnings and errors");
+  llmsim::app::add_predictor_cache_option(*run);
   CLI::App* merge = cli.add_subcommand("merge", "Write the sweep file from the finished configurations");
   add_common(*merge, opt);
   merge->add_flag("--partial", opt.partial, "Write it even if some configurations are unfinished");

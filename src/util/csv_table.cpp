@@ -87,11 +87,15 @@ std::size_t CsvTable::index_of(const std::string& name) const {
   throw InputError(path_ + ": missing column '" + name + "' (columns found: " + found + ")");
 }
 
-std::vector<double> CsvTable::numeric_column(const std::string& name) const {
+std::vector<double> CsvTable::numeric_column(const std::string& name, std::optional<double> empty_value) const {
   const std::size_t c = index_of(name);
   std::vector<double> out(num_rows_);
   for (std::size_t r = 0; r < num_rows_; ++r) {
     const std::string_view cell = cells_[r * header_.size() + c];
+    if (cell.empty() && empty_value) {
+      out[r] = *empty_value;
+      continue;
+    }
     const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), out[r]);
     if (ec != std::errc() || end != cell.data() + cell.size() || cell.empty()) {
       throw InputError(path_ + ":" + std::to_string(row_lines_[r]) + ": column '" + name + "': not a number: '" +
@@ -99,6 +103,12 @@ std::vector<double> CsvTable::numeric_column(const std::string& name) const {
     }
   }
   return out;
+}
+
+std::string_view CsvTable::row_text(std::size_t row) const {
+  const std::string_view first = cells_[row * header_.size()];
+  const std::string_view last = cells_[(row + 1) * header_.size() - 1];
+  return {first.data(), static_cast<std::size_t>(last.data() + last.size() - first.data())};
 }
 
 std::vector<std::string_view> CsvTable::text_column(const std::string& name) const {

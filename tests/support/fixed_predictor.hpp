@@ -17,6 +17,10 @@ class FixedPredictor final : public llm::ExecutionTimePredictor {
     t.add = ms_;
     return t;
   }
+  std::vector<llm::OperatorInfo> describe() const override { return {}; }
+  llm::OperatorTime operator_time(llm::Op op, std::int64_t, std::int64_t) const override {
+    return {op == llm::Op::add ? ms_ : 0.0, llm::Source::table};
+  }
 
  private:
   double ms_;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "llmsim/util/sim_time.hpp"
 
@@ -25,24 +26,33 @@ struct ModelSpec {
   bool post_attn_norm = true;
 };
 
-/// GPU SKU (Vidur `device_config`). `price_per_hour` (USD per GPU-hour) is ours, for cost-normalised results.
+/// GPU SKU (Vidur `device_config`). `price_per_hour` (USD per GPU-hour) is ours, for cost-normalised results;
+/// `memory_bandwidth_gbps` (GB/s) feeds the roofline model of operators that have no profile.
 struct DeviceSpec {
   std::string name;
   double fp16_tflops = 0;
   double total_memory_gb = 0;
   double price_per_hour = 0;
+  double memory_bandwidth_gbps = 0;
 };
 
-/// Node / interconnect SKU (Vidur `node_config`).
+/// Node / interconnect SKU (Vidur `node_config`). Bandwidths (GB/s, one direction, per GPU) feed the roofline
+/// model of all_reduce / send_recv where the node has no network profile.
 struct NodeSpec {
   std::string name;
   int num_devices_per_node = 0;
+  double link_bandwidth_gbps = 0;        ///< GPU to GPU inside a node (NVLink)
+  double inter_node_bandwidth_gbps = 0;  ///< GPU to GPU across nodes (network)
 };
 
 struct ReplicaConfig {
   ModelSpec model;
   DeviceSpec device;
   NodeSpec node;
+  /// Where roofline efficiencies come from when `device` / `node` lacks a profile for an operator: the device's
+  /// `roofline_calibration_device`, then that device's, and so on (likewise for nodes). Nearest first.
+  std::vector<DeviceSpec> device_calibration;
+  std::vector<NodeSpec> node_calibration;
   int tensor_parallel_size = 1;
   int num_pipeline_stages = 1;
   double memory_margin_fraction = 0.1;
@@ -145,10 +155,17 @@ struct RequestGeneratorConfig {
   std::int64_t effective_max_tokens() const { return name == "trace_replay" ? max_tokens : length.max_tokens; }
 };
 
-/// Execution-time predictor. `vidur_table` reads Vidur's per-operator prediction tables from `table_dir`.
+/// Execution-time predictor. `vidur_table` reads Vidur's per-operator prediction tables from `table_dir`;
+/// `profiled` trains its own models from the profiles under `profile_dir` (predictor spec 1-3). The
+/// prediction_max_* keys describe a vidur_table grid; `profiled` predicts any batch and has none.
 struct PredictorConfig {
   std::string name = "vidur_table";
   std::string table_dir;
+  std::string profile_dir;
+  int k_fold_cv_splits = 10;  ///< profiled: folds of the held-out error that picks each operator's model
+  /// profiled: where trained models are cached ("" = no cache). Not a config-file key: it never changes results,
+  /// so it comes from the command line (--predictor-cache) or the environment (LLMSIM_PREDICTOR_CACHE).
+  std::string cache_dir;
   int kv_cache_prediction_granularity = 64;
   int prediction_max_prefill_chunk_size = 4096;
   int prediction_max_batch_size = 128;

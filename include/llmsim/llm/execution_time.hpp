@@ -3,9 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "llmsim/llm/batch.hpp"
 #include "llmsim/llm/config.hpp"
+#include "llmsim/llm/operators.hpp"
 
 namespace llmsim::llm {
 
@@ -26,11 +29,31 @@ struct ExecutionTime {
   double add = 0;
   double tensor_parallel_communication = 0;    ///< one all-reduce (charged twice per layer)
   double pipeline_parallel_communication = 0;  ///< per stage, not per layer; 0 on the last stage
+  PerOp<Source> source{};                      ///< where each operator's time came from
 
   /// Model time in seconds: (block x layers + pp_comm) x 1e-3, with Vidur's summation order.
   double model_time_s() const;
   /// Total stage time in seconds. CPU overheads are not modelled (Vidur's default skips them).
   double total_time_s() const { return model_time_s(); }
+  /// What `op` adds to this stage's time, in ms: per-layer times x layers, the all-reduce twice per layer.
+  double stage_time_ms(Op op) const;
+};
+
+/// How a predictor predicts one operator, for the provenance record of every result.
+struct OperatorInfo {
+  Op op = Op::attn_pre_proj;
+  std::string data;    ///< what it learnt from: measured, synthetic, vidur_table, datasheet (roofline only), none
+  std::string method;  ///< e.g. table, linear_interpolation, roofline
+  std::string file;    ///< the profile or table file (empty if none)
+  std::int64_t samples = 0;
+  double heldout_mape_percent = -1;  ///< k-fold held-out MAPE (roofline: calibration MAPE); -1 = not measured
+  std::string domain;                ///< the profiled domain, in the operator's features
+};
+
+/// One operator's predicted time (ms, per layer; send_recv per stage) and where it came from.
+struct OperatorTime {
+  double ms = 0;
+  Source source = Source::table;
 };
 
 /// Predicts the execution time of a batch on a pipeline stage. One instance serves all replicas of a
@@ -41,9 +64,16 @@ class ExecutionTimePredictor {
   /// `store` holds the request state at the moment the stage starts. Throws InputError when the batch lies
   /// outside the predictor's domain (Vidur raises KeyError there).
   virtual ExecutionTime predict(const Batch& batch, const RequestStore& store, int stage) const = 0;
+  /// One entry per operator this deployment uses.
+  virtual std::vector<OperatorInfo> describe() const = 0;
+  /// Time of one operator for Vidur's features (predictor spec 1.3): tokens for the token-keyed operators
+  /// (linear ops, norms, add, kv-cache save, all_reduce, send_recv); (batch_size, kv_cache_size) for attn_decode;
+  /// (kv_cache_size, chunk) for attn_prefill. No GQA factor or NCCL overhead. Throws InputError outside the domain
+  /// of a table, Error for an operator the deployment does not use.
+  virtual OperatorTime operator_time(Op op, std::int64_t a, std::int64_t b) const = 0;
 };
 
-/// Creates the predictor named `config.name` (currently `vidur_table`); throws ConfigError/InputError.
+/// Creates the predictor named `config.name`; throws ConfigError/InputError.
 std::unique_ptr<ExecutionTimePredictor> make_execution_time_predictor(const PredictorConfig& config,
                                                                       const ClusterConfig& cluster);
 

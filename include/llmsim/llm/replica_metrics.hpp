@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "llmsim/llm/batch.hpp"
+#include "llmsim/llm/execution_time.hpp"
 #include "llmsim/llm/results.hpp"
 
 namespace llmsim::llm {
@@ -17,7 +18,8 @@ class ReplicaMetrics {
 
   /// Memory sample taken after a scheduling round that produced batches, and after every batch end.
   void on_memory_sample(double percent);
-  void on_stage_start(int stage, SimTime start, SimTime duration, double mfu_percent, const Batch& batch);
+  void on_stage_start(int stage, SimTime start, SimTime duration, double mfu_percent, const Batch& batch,
+                      const ExecutionTime& time);
   void on_batch_end(const Batch& batch, SimTime end);
   void on_request_routed() { ++num_requests_; }
   std::size_t num_batch_records() const { return batches_.size(); }
@@ -45,6 +47,11 @@ class ReplicaMetrics {
   std::int64_t num_batches_ = 0;
   std::int64_t batch_requests_ = 0;
   std::int64_t batch_tokens_ = 0;
+  struct OperatorTime {
+    double ms = 0;
+    std::int64_t stages = 0;
+  };
+  PerOp<std::array<OperatorTime, kNumSources>> operator_times_{};
   std::vector<BatchRecord> batches_;
   std::vector<BatchStageRecord> batch_stages_;
 };

@@ -18,6 +18,12 @@ double percentile(std::vector<double> values, double q);
 /// `scheduling_delay`, as in Vidur's request_metrics.csv.
 const std::vector<std::string>& request_metric_names();
 
+/// Simulated GPU time (ms, all replicas) of each operator from each prediction source.
+PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results);
+
+/// Share (0..1) of all simulated GPU time that came from each prediction source.
+std::array<double, kNumSources> source_shares(const SimulationResults& results);
+
 /// Values of `metric` (one of request_metric_names()) over completed requests, in seconds.
 std::vector<double> completed_request_metric(const SimulationResults& results, const std::string& metric);
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "llmsim/llm/execution_time.hpp"
 #include "llmsim/llm/request.hpp"
 #include "llmsim/util/sim_time.hpp"
 
@@ -103,6 +104,18 @@ struct BatchStageRecord {
   bool operator==(const BatchStageRecord&) const = default;
 };
 
+/// Simulated GPU time of one operator on one replica from one prediction source (all stages, layers included).
+struct OperatorTimeRecord {
+  std::int32_t replica_id = 0;
+  std::int32_t operator_id = 0;  ///< llm::Op
+  std::int32_t source_id = 0;    ///< llm::Source
+  std::int32_t padding = 0;
+  double gpu_time_ms = 0;
+  std::int64_t num_stages = 0;  ///< batch stages in which the operator took time from this source
+
+  bool operator==(const OperatorTimeRecord&) const = default;
+};
+
 /// Everything a run produced. Rows are sorted by their ids so output never depends on processing order.
 struct SimulationResults {
   std::vector<RequestRecord> requests;
@@ -110,6 +123,8 @@ struct SimulationResults {
   std::vector<ReplicaStageRecord> replica_stages;
   std::vector<ReplicaRecord> replicas;
   std::vector<BatchStageRecord> batch_stages;  ///< empty unless the Chrome trace is enabled
+  std::vector<OperatorTimeRecord> operator_times;  ///< sorted by (replica, operator, source)
+  std::vector<OperatorInfo> predictor;             ///< how each operator was predicted (rank 0 only)
   SimTime makespan = 0;                        ///< time of the last processed event
   std::uint64_t num_events = 0;
   bool time_limit_reached = false;

@@ -70,6 +70,7 @@ class Simulation {
   std::int64_t count_completed() const;
 
   SimulationConfig config_;
+  const ExecutionTimePredictor& predictor_;
   RequestStore requests_;
   des::Engine engine_;
   des::Transport* transport_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,10 +22,12 @@ class CsvTable {
   std::size_t rows() const { return num_rows_; }
   bool has_column(const std::string& name) const;
   /// Column `name` parsed as numbers; throws InputError naming file, line and column for a bad cell, and the
-  /// columns present if `name` is missing.
-  std::vector<double> numeric_column(const std::string& name) const;
+  /// columns present if `name` is missing. Empty cells are errors unless `empty_value` is given.
+  std::vector<double> numeric_column(const std::string& name, std::optional<double> empty_value = std::nullopt) const;
   /// Column `name` as text.
   std::vector<std::string_view> text_column(const std::string& name) const;
+  /// The text of data row `row` as in the file (for duplicate detection).
+  std::string_view row_text(std::size_t row) const;
   /// 1-based file line of data row `row` (for error messages).
   std::size_t line_of(std::size_t row) const { return row_lines_[row]; }
 

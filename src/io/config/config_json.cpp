@@ -15,6 +15,28 @@ Json optional_json(const std::optional<T>& v) {
   return v ? Json(*v) : Json(nullptr);
 }
 
+Json device_json(const llm::DeviceSpec& d) {
+  return Json{{"name", d.name},
+              {"fp16_tflops", d.fp16_tflops},
+              {"total_memory_gb", d.total_memory_gb},
+              {"price_per_hour", d.price_per_hour},
+              {"memory_bandwidth_gbps", d.memory_bandwidth_gbps}};
+}
+
+Json node_json(const llm::NodeSpec& n) {
+  return Json{{"name", n.name},
+              {"num_devices_per_node", n.num_devices_per_node},
+              {"link_bandwidth_gbps", n.link_bandwidth_gbps},
+              {"inter_node_bandwidth_gbps", n.inter_node_bandwidth_gbps}};
+}
+
+template <typename Spec, typename ToJson>
+Json chain_json(const std::vector<Spec>& chain, ToJson to_json) {
+  Json out = Json::array();
+  for (const Spec& s : chain) out.push_back(to_json(s));
+  return out;
+}
+
 Json replica_json(const llm::ReplicaConfig& r) {
   const llm::ModelSpec& m = r.model;
   return Json{{"model",
@@ -22,10 +44,10 @@ Json replica_json(const llm::ReplicaConfig& r) {
                 {"num_kv_heads", m.num_kv_heads}, {"embedding_dim", m.embedding_dim},
                 {"mlp_hidden_dim", m.mlp_hidden_dim}, {"max_position_embeddings", m.max_position_embeddings},
                 {"use_gated_mlp", m.use_gated_mlp}, {"vocab_size", m.vocab_size}, {"post_attn_norm", m.post_attn_norm}}},
-              {"device",
-               {{"name", r.device.name}, {"fp16_tflops", r.device.fp16_tflops},
-                {"total_memory_gb", r.device.total_memory_gb}, {"price_per_hour", r.device.price_per_hour}}},
-              {"network_device", {{"name", r.node.name}, {"num_devices_per_node", r.node.num_devices_per_node}}},
+              {"device", device_json(r.device)},
+              {"network_device", node_json(r.node)},
+              {"device_calibration", chain_json(r.device_calibration, device_json)},
+              {"network_device_calibration", chain_json(r.node_calibration, node_json)},
               {"tensor_parallel_size", r.tensor_parallel_size},
               {"num_pipeline_stages", r.num_pipeline_stages},
               {"memory_margin_fraction", r.memory_margin_fraction}};
@@ -73,16 +95,22 @@ Json generator_json(const llm::RequestGeneratorConfig& g) {
 }
 
 Json predictor_json(const llm::PredictorConfig& p) {
-  return Json{{"name", p.name},
-              {"table_dir", p.table_dir},
-              {"kv_cache_prediction_granularity", p.kv_cache_prediction_granularity},
-              {"prediction_max_prefill_chunk_size", p.prediction_max_prefill_chunk_size},
-              {"prediction_max_batch_size", p.prediction_max_batch_size},
-              {"prediction_max_tokens_per_request", p.prediction_max_tokens_per_request},
-              {"attention_decode_batching_overhead_fraction", p.attention_decode_batching_overhead_fraction},
-              {"attention_prefill_batching_overhead_fraction", p.attention_prefill_batching_overhead_fraction},
-              {"nccl_cpu_launch_overhead_ms", p.nccl_cpu_launch_overhead_ms},
-              {"nccl_cpu_skew_overhead_per_device_ms", p.nccl_cpu_skew_overhead_per_device_ms}};
+  Json j{{"name", p.name}};
+  if (p.name == "vidur_table") {
+    j["table_dir"] = p.table_dir;
+    j["prediction_max_prefill_chunk_size"] = p.prediction_max_prefill_chunk_size;
+    j["prediction_max_batch_size"] = p.prediction_max_batch_size;
+    j["prediction_max_tokens_per_request"] = p.prediction_max_tokens_per_request;
+  } else {
+    j["profile_dir"] = p.profile_dir;
+    j["k_fold_cv_splits"] = p.k_fold_cv_splits;
+  }
+  j["kv_cache_prediction_granularity"] = p.kv_cache_prediction_granularity;
+  j["attention_decode_batching_overhead_fraction"] = p.attention_decode_batching_overhead_fraction;
+  j["attention_prefill_batching_overhead_fraction"] = p.attention_prefill_batching_overhead_fraction;
+  j["nccl_cpu_launch_overhead_ms"] = p.nccl_cpu_launch_overhead_ms;
+  j["nccl_cpu_skew_overhead_per_device_ms"] = p.nccl_cpu_skew_overhead_per_device_ms;
+  return j;
 }
 
 }  // namespace

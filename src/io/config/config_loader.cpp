@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "config_overrides.hpp"
+#include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/util/error.hpp"
 #include "yaml_section.hpp"
 
@@ -60,22 +61,43 @@ llm::ModelSpec parse_model(YamlSection s) {
   return m;
 }
 
-llm::DeviceSpec parse_device(YamlSection s) {
+constexpr std::size_t kMaxCalibrationChain = 8;
+
+// Follows `key` (a hardware file naming the next-nearest hardware) from `s`, parsing each with `parse`.
+template <typename Spec, typename Parse>
+void parse_calibration_chain(YamlSection& s, const char* key, std::vector<Spec>& chain, Parse parse) {
+  if (!s.has(key)) return;
+  if (chain.size() >= kMaxCalibrationChain) s.fail(key, "calibration chain longer than 8 (a cycle?)");
+  YamlSection next = catalog_entry(s, key);
+  const std::size_t at = chain.size();
+  chain.emplace_back();  // nearest first: this entry before the ones it names in turn
+  Spec spec = parse(next, chain);
+  chain[at] = std::move(spec);
+}
+
+llm::DeviceSpec parse_device(YamlSection s, std::vector<llm::DeviceSpec>& chain) {
   llm::DeviceSpec d;
   d.name = s.get_string("name", "");
   if (d.name.empty()) s.fail("name", "required");
   d.fp16_tflops = s.get_double("fp16_tflops", 0, 0, kInf, true);
   d.total_memory_gb = s.get_double("total_memory_gb", 0, 0, kInf, true);
   d.price_per_hour = s.get_double("price_per_hour", 0, 0, kInf);
+  d.memory_bandwidth_gbps = s.get_double("memory_bandwidth_gbps", 0, 0, kInf);
+  parse_calibration_chain(s, "roofline_calibration_device", chain,
+                          [](YamlSection n, std::vector<llm::DeviceSpec>& c) { return parse_device(n, c); });
   s.finish();
   return d;
 }
 
-llm::NodeSpec parse_node(YamlSection s) {
+llm::NodeSpec parse_node(YamlSection s, std::vector<llm::NodeSpec>& chain) {
   llm::NodeSpec n;
   n.name = s.get_string("name", "");
   if (n.name.empty()) s.fail("name", "required");
   n.num_devices_per_node = as_int(s.get_int("num_devices_per_node", 0, 1, 1 << 20));
+  n.link_bandwidth_gbps = s.get_double("link_bandwidth_gbps", 0, 0, kInf);
+  n.inter_node_bandwidth_gbps = s.get_double("inter_node_bandwidth_gbps", 0, 0, kInf);
+  parse_calibration_chain(s, "roofline_calibration_node", chain,
+                          [](YamlSection x, std::vector<llm::NodeSpec>& c) { return parse_node(x, c); });
   s.finish();
   return n;
 }
@@ -83,8 +105,8 @@ llm::NodeSpec parse_node(YamlSection s) {
 llm::ReplicaConfig parse_replica(YamlSection s) {
   llm::ReplicaConfig r;
   r.model = parse_model(catalog_entry(s, "model"));
-  r.device = parse_device(catalog_entry(s, "device"));
-  r.node = parse_node(catalog_entry(s, "network_device"));
+  r.device = parse_device(catalog_entry(s, "device"), r.device_calibration);
+  r.node = parse_node(catalog_entry(s, "network_device"), r.node_calibration);
   r.tensor_parallel_size = as_int(s.get_int("tensor_parallel_size", 1, 1, 1 << 20));
   r.num_pipeline_stages = as_int(s.get_int("num_pipeline_stages", 1, 1, 1 << 20));
   r.memory_margin_fraction = s.get_double("memory_margin_fraction", 0.1, 0, 1);
@@ -147,7 +169,7 @@ llm::ClusterConfig parse_cluster(YamlSection s) {
 
 namespace detail {
 llm::RequestGeneratorConfig parse_request_generator(YamlSection s);
-llm::PredictorConfig parse_predictor(YamlSection s);
+llm::PredictorConfig parse_predictor(YamlSection s, const llm::ClusterConfig& cluster);
 }  // namespace detail
 
 llm::SimulationConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -161,7 +183,8 @@ llm::SimulationConfig load_config(const std::string& path, const std::vector<std
   c.time_limit_s = s.get_double("time_limit", 0, 0, kInf);
   c.cluster = parse_cluster(s.child("cluster"));
   c.request_generator = detail::parse_request_generator(s.child("request_generator"));
-  c.predictor = detail::parse_predictor(s.child("execution_time_predictor"));
+  c.predictor = detail::parse_predictor(s.child("execution_time_predictor"), c.cluster);
+  c.predictor.cache_dir = llm::default_predictor_cache_dir();
   YamlSection m = s.child("metrics");
   c.metrics.store_batch_metrics = m.get_bool("store_batch_metrics", false);
   c.metrics.write_csv = m.get_bool("write_csv", false);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Request-generator and predictor sections of the config (Vidur spec 7, 9.2; predictor spec 2.5).
+#include <filesystem>
 #include <limits>
 
 #include "yaml_section.hpp"
 #include "llmsim/llm/config.hpp"
+#include "llmsim/llm/predictor_registry.hpp"
+#include "llmsim/util/error.hpp"
 
 namespace llmsim::io::detail {
 
@@ -81,23 +84,77 @@ llm::RequestGeneratorConfig parse_request_generator(YamlSection s) {
   return c;
 }
 
-llm::PredictorConfig parse_predictor(YamlSection s) {
+namespace {
+
+YAML::Node load_manifest(const std::string& path) {
+  try {
+    return YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ": cannot read the table manifest: " + e.what());
+  }
+}
+
+// A vidur_table directory's manifest.yaml says which deployment and grid its tables were built for; the config
+// must match it (predictor spec 6 item 16: Vidur never checks), and prediction_max_* must equal the grid.
+void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::ClusterConfig& cluster) {
+  const std::string path = c.table_dir + "/manifest.yaml";
+  if (!std::filesystem::is_regular_file(path)) {
+    s.fail("table_dir", "'" + c.table_dir + "' has no manifest.yaml saying which model, device, network device, "
+                        "tensor_parallel_size, num_pipeline_stages and grid its tables were built for");
+  }
+  YamlSection m(load_manifest(path), path, "");
+  const llm::ReplicaConfig& r = cluster.replica;
+  const auto same = [&](const char* key, const std::string& have, const std::string& config_key) {
+    const std::string want = m.get_string(key, "");
+    if (want != have) {
+      s.fail("table_dir", "the tables in '" + c.table_dir + "' were built for " + key + " '" + want + "' (" + path +
+                              "), but " + config_key + " is '" + have + "'");
+    }
+  };
+  same("model", r.model.name, "cluster.replica.model.name");
+  same("device", r.device.name, "cluster.replica.device.name");
+  same("network_device", r.node.name, "cluster.replica.network_device.name");
+  same("tensor_parallel_size", std::to_string(r.tensor_parallel_size), "cluster.replica.tensor_parallel_size");
+  same("num_pipeline_stages", std::to_string(r.num_pipeline_stages), "cluster.replica.num_pipeline_stages");
+  const auto grid = [&](const char* key, int& field) {
+    const int built = static_cast<int>(m.get_int(key, 0, 1, 1 << 30));
+    if (!m.has(key)) m.fail(key, "required");
+    if (s.has(key)) {
+      field = static_cast<int>(s.get_int(key, built, 1, 1 << 30));
+      if (field != built) {
+        s.fail(key, std::to_string(field) + " differs from the grid of the tables in '" + c.table_dir + "' (" +
+                        std::to_string(built) + ", " + path + "); rebuild the tables or drop the key");
+      }
+    }
+    field = built;
+  };
+  grid("prediction_max_prefill_chunk_size", c.prediction_max_prefill_chunk_size);
+  grid("prediction_max_batch_size", c.prediction_max_batch_size);
+  grid("prediction_max_tokens_per_request", c.prediction_max_tokens_per_request);
+  m.get_string("source", "");
+  m.finish();
+}
+
+}  // namespace
+
+llm::PredictorConfig parse_predictor(YamlSection s, const llm::ClusterConfig& cluster) {
   llm::PredictorConfig c;
-  c.name = s.get_choice("name", "vidur_table", {"vidur_table"});
-  c.table_dir = s.get_path("table_dir", true);
+  c.name = s.get_choice("name", "vidur_table", llm::predictor_names());
+  if (c.name == "vidur_table") {
+    c.table_dir = s.get_path("table_dir", true);
+    check_table_manifest(s, c, cluster);
+  } else {
+    c.profile_dir = s.get_path("profile_dir", true);
+    c.k_fold_cv_splits = static_cast<int>(s.get_int("k_fold_cv_splits", 10, 2, 1000));
+  }
   c.kv_cache_prediction_granularity = static_cast<int>(s.get_int("kv_cache_prediction_granularity", 64, 1, 1 << 20));
-  c.prediction_max_prefill_chunk_size =
-      static_cast<int>(s.get_int("prediction_max_prefill_chunk_size", 4096, 1, 1 << 30));
-  c.prediction_max_batch_size = static_cast<int>(s.get_int("prediction_max_batch_size", 128, 1, 1 << 30));
-  c.prediction_max_tokens_per_request =
-      static_cast<int>(s.get_int("prediction_max_tokens_per_request", 4096, 1, 1 << 30));
   c.attention_decode_batching_overhead_fraction =
       s.get_double("attention_decode_batching_overhead_fraction", 0.1, 0, kInf);
   c.attention_prefill_batching_overhead_fraction =
       s.get_double("attention_prefill_batching_overhead_fraction", 0.1, 0, kInf);
   c.nccl_cpu_launch_overhead_ms = s.get_double("nccl_cpu_launch_overhead_ms", 0.02, 0, kInf);
   c.nccl_cpu_skew_overhead_per_device_ms = s.get_double("nccl_cpu_skew_overhead_per_device_ms", 0.0, 0, kInf);
-  s.finish();
+  s.finish("for predictor '" + c.name + "'");
   return c;
 }
 

@@ -2,6 +2,12 @@
 // HDF5 helpers: attributes, compound datasets from record schemas, the run-results layout.
 #include "hdf5_support.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "llmsim/llm/result_stats.hpp"
+
 namespace llmsim::io::detail {
 
 namespace {
@@ -49,6 +55,12 @@ void Writer::dataset(hid_t loc, const Schema& schema, const void* rows, std::siz
     check(H5Tinsert(disk.get(), f.name, offset, little_endian), "H5Tinsert");
     offset += H5Tget_size(little_endian);
   }
+  compound_dataset(loc, schema.name, disk.get(), mem.get(), rows, count,
+                   {{"units", units_json(schema)}, {"description", schema.description}});
+}
+
+void Writer::compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* rows,
+                              std::size_t count, const std::vector<std::pair<const char*, std::string>>& attrs) const {
   const hsize_t dims[1] = {count};
   Handle space(check(H5Screate_simple(1, dims, nullptr), "H5Screate_simple"), H5Sclose);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"), H5Pclose);
@@ -58,19 +70,123 @@ void Writer::dataset(hid_t loc, const Schema& schema, const void* rows, std::siz
     check(H5Pset_chunk(dcpl.get(), 1, chunk), "H5Pset_chunk");
     check(H5Pset_deflate(dcpl.get(), 1), "H5Pset_deflate");
   }
-  Handle ds(check(H5Dcreate2(loc, schema.name, disk.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                  "H5Dcreate2"),
+  Handle ds(check(H5Dcreate2(loc, name, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), "H5Dcreate2"),
             H5Dclose);
-  if (count > 0) check(H5Dwrite(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
-  string_attr(ds.get(), "units", units_json(schema));
-  string_attr(ds.get(), "description", schema.description);
+  if (count > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
+  for (const auto& [attr, value] : attrs) string_attr(ds.get(), attr, value);
 }
+
+/// A 1-D compound dataset from JSON rows with equal keys: strings become fixed-length (NUL-padded) byte strings,
+/// integers int64, other numbers (null = NaN) float64. Readable as `pandas.DataFrame(f[name][()])`.
+void write_json_table(const Writer& w, hid_t loc, const char* name, const char* description,
+                      const std::vector<nlohmann::ordered_json>& rows) {
+  if (rows.empty()) return;
+  struct Column {
+    std::string name;
+    enum { Str, Int, Float } kind = Int;
+    std::size_t size = 8;  // bytes; strings: the longest value (at least 1)
+    std::size_t offset = 0;
+  };
+  std::vector<Column> cols;
+  std::size_t record = 0;
+  for (const auto& item : rows.front().items()) {
+    const std::string& key = item.key();
+    Column c{key};
+    std::size_t longest = 1;
+    for (const auto& row : rows) {
+      const auto& v = row.at(key);
+      if (v.is_string()) {
+        c.kind = Column::Str;
+        longest = std::max(longest, v.get<std::string>().size());
+      } else if (c.kind != Column::Str && !v.is_number_integer()) {
+        c.kind = Column::Float;
+      }
+    }
+    if (c.kind == Column::Str) c.size = longest;
+    c.offset = record;
+    record += c.size;
+    cols.push_back(std::move(c));
+  }
+  Handle type(w.check(H5Tcreate(H5T_COMPOUND, record), "H5Tcreate"), H5Tclose);
+  for (const Column& c : cols) {
+    if (c.kind == Column::Str) {
+      Handle s(w.check(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose);
+      w.check(H5Tset_size(s.get(), c.size), "H5Tset_size");
+      w.check(H5Tset_strpad(s.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
+      w.check(H5Tinsert(type.get(), c.name.c_str(), c.offset, s.get()), "H5Tinsert");
+    } else {
+      w.check(H5Tinsert(type.get(), c.name.c_str(), c.offset, c.kind == Column::Int ? H5T_STD_I64LE : H5T_IEEE_F64LE),
+              "H5Tinsert");
+    }
+  }
+  std::vector<unsigned char> buf(record * rows.size(), 0);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    unsigned char* base = buf.data() + i * record;
+    for (const Column& c : cols) {
+      const auto& v = rows[i].at(c.name);
+      if (c.kind == Column::Str) {
+        const std::string s = v.get<std::string>();
+        std::copy(s.begin(), s.end(), base + c.offset);
+      } else if (c.kind == Column::Int) {
+        const std::int64_t x = v.get<std::int64_t>();
+        std::memcpy(base + c.offset, &x, sizeof x);
+      } else {
+        const double x = v.is_null() ? std::nan("") : v.get<double>();
+        std::memcpy(base + c.offset, &x, sizeof x);
+      }
+    }
+  }
+  w.compound_dataset(loc, name, type.get(), type.get(), buf.data(), rows.size(), {{"description", description}});
+}
+
+namespace {
+
+// /predictor: how each operator was predicted and how much simulated GPU time came from each source.
+void write_predictor(const Writer& w, hid_t loc, const llm::SimulationResults& r) {
+  Handle group(w.check(H5Gcreate2(loc, "predictor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"), H5Gclose);
+  const auto by_source = llm::operator_time_by_source(r);
+  double total = 0;
+  for (const auto& s : by_source) {
+    for (double v : s) total += v;
+  }
+  std::vector<nlohmann::ordered_json> rows;
+  for (const llm::OperatorInfo& info : r.predictor) {
+    nlohmann::ordered_json row;
+    row["operator"] = llm::op_name(info.op);
+    row["data"] = info.data;
+    row["method"] = info.method;
+    row["heldout_mape_percent"] = info.heldout_mape_percent;
+    row["samples"] = info.samples;
+    row["domain"] = info.domain;
+    row["file"] = info.file;
+    double op_total = 0;
+    for (int s = 0; s < llm::kNumSources; ++s) {
+      const double ms = by_source[static_cast<std::size_t>(info.op)][static_cast<std::size_t>(s)];
+      row[std::string("gpu_time_s_") + llm::source_name(static_cast<llm::Source>(s))] = ms * 1e-3;
+      op_total += ms;
+    }
+    row["share_of_gpu_time"] = total > 0 ? op_total / total : 0.0;
+    rows.push_back(std::move(row));
+  }
+  write_json_table(w, group.get(), "operators",
+                   "One row per predicted operator: training data, model, k-fold held-out MAPE (roofline: "
+                   "calibration MAPE), profiled domain, simulated GPU time (all replicas) by prediction source",
+                   rows);
+  const auto share = llm::source_shares(r);
+  for (int s = 0; s < llm::kNumSources; ++s) {
+    const std::string name = std::string("share_") + llm::source_name(static_cast<llm::Source>(s));
+    w.scalar_attr(group.get(), name.c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, share[static_cast<std::size_t>(s)]);
+  }
+}
+
+}  // namespace
 
 void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, const RunMetadata& meta) {
   w.dataset(loc, request_schema(), r.requests.data(), r.requests.size());
   w.dataset(loc, batch_schema(), r.batches.data(), r.batches.size());
   w.dataset(loc, replica_stage_schema(), r.replica_stages.data(), r.replica_stages.size());
   w.dataset(loc, replica_schema(), r.replicas.data(), r.replicas.size());
+  if (!r.predictor.empty()) write_predictor(w, loc, r);
   w.string_attr(loc, "config", meta.config_json);
   w.string_attr(loc, "partition", meta.partition);
   w.scalar_attr(loc, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, meta.seed);

@@ -5,7 +5,11 @@
 
 #include <hdf5.h>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "llmsim/io/result_writers.hpp"
 #include "llmsim/util/error.hpp"
@@ -52,6 +56,11 @@ class Writer {
   /// with `units` and `description` attributes.
   void dataset(hid_t loc, const Schema& schema, const void* rows, std::size_t count) const;
 
+  /// 1-D dataset `name` of `count` rows of a compound type (`mem_type` in memory, `file_type` on disk), chunked and
+  /// deflated when large, without timestamps, with the given string attributes in order.
+  void compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* rows,
+                        std::size_t count, const std::vector<std::pair<const char*, std::string>>& attrs) const;
+
   /// Creates (truncates) a file with object timestamps off, so equal content gives equal bytes.
   hid_t create_file() const;
 
@@ -60,6 +69,11 @@ class Writer {
  private:
   std::string path_;
 };
+
+/// A 1-D compound dataset from JSON rows with equal keys: strings become fixed-length (NUL-padded) byte strings,
+/// integers int64, other numbers (null = NaN) float64. Readable as `pandas.DataFrame(f[name][()])`.
+void write_json_table(const Writer& w, hid_t loc, const char* name, const char* description,
+                      const std::vector<nlohmann::ordered_json>& rows);
 
 /// Writes /requests, /batches, /replica_stages, /replicas and the run attributes under `loc`.
 void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, const RunMetadata& meta);

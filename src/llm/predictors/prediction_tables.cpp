@@ -76,10 +76,14 @@ DecodeTable::DecodeTable(const std::string& path) {
   values_ = t.numeric_column("prediction");
 }
 
+std::string DecodeTable::domain() const {
+  return "batch_size 1.." + std::to_string(max_batch_) + ", kv_cache_size 0.." + std::to_string(max_kv_);
+}
+
 double DecodeTable::at(std::int64_t batch_size, std::int64_t kv) const {
   if (batch_size < 1 || batch_size > max_batch_ || kv < 0 || kv > max_kv_ || kv % granularity_ != 0) {
     out_of_grid("attn_decode", "(batch_size=" + std::to_string(batch_size) + ", kv_cache_size=" + std::to_string(kv) + ")",
-                "batch_size 1.." + std::to_string(max_batch_) + ", kv_cache_size 0.." + std::to_string(max_kv_));
+                domain());
   }
   const std::int64_t per_batch = max_kv_ / granularity_ + 1;
   return values_[static_cast<std::size_t>((batch_size - 1) * per_batch + kv / granularity_)];
@@ -104,10 +108,14 @@ PrefillTable::PrefillTable(const std::string& path) {
   values_ = t.numeric_column("prediction");
 }
 
+std::string PrefillTable::domain() const {
+  return "kv_cache_size 0.." + std::to_string(max_kv_) + ", chunk 1.." + std::to_string(max_chunk_);
+}
+
 double PrefillTable::at(std::int64_t kv, std::int64_t chunk) const {
   if (chunk < 1 || chunk > max_chunk_ || kv < 0 || kv > max_kv_ || kv % granularity_ != 0) {
     out_of_grid("attn_prefill", "(kv_cache_size=" + std::to_string(kv) + ", chunk=" + std::to_string(chunk) + ")",
-                "kv_cache_size 0.." + std::to_string(max_kv_) + ", chunk 1.." + std::to_string(max_chunk_));
+                domain());
   }
   return values_[static_cast<std::size_t>(kv / granularity_ * max_chunk_ + chunk - 1)];
 }

@@ -29,6 +29,7 @@ class DecodeTable {
   explicit DecodeTable(const std::string& path);
   double at(std::int64_t batch_size, std::int64_t kv) const;
   std::int64_t granularity() const { return granularity_; }
+  std::string domain() const;
 
  private:
   std::vector<double> values_;
@@ -44,6 +45,7 @@ class PrefillTable {
   explicit PrefillTable(const std::string& path);
   double at(std::int64_t kv, std::int64_t chunk) const;
   std::int64_t granularity() const { return granularity_; }
+  std::string domain() const;
 
  private:
   std::vector<double> values_;

@@ -94,7 +94,7 @@ void Replica::try_start_stage(int stage, des::Engine& engine) {
   LLMSIM_ASSERT(s.execution_time > 0, "predicted a non-positive stage time");
   const SimTime now = engine.now();
   metrics_.on_stage_start(stage, now, s.execution_time,
-                          mfu_.mfu_percent(batch, requests_, et.total_time_s()), batch);
+                          mfu_.mfu_percent(batch, requests_, et.total_time_s()), batch, et);
   for (RequestId r : batch.requests) requests_[static_cast<std::size_t>(r)].on_batch_stage_schedule(now);
   engine.schedule(self_, self_, now + s.execution_time, kPhaseStageEnd, kEventStageEnd,
                   static_cast<std::int64_t>(slot), stage);

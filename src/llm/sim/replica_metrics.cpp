@@ -20,7 +20,14 @@ void ReplicaMetrics::on_memory_sample(double percent) {
 }
 
 void ReplicaMetrics::on_stage_start(int stage, SimTime start, SimTime duration, double mfu_percent,
-                                    const Batch& batch) {
+                                    const Batch& batch, const ExecutionTime& time) {
+  for (int op = 0; op < kNumOps; ++op) {
+    const double ms = time.stage_time_ms(static_cast<Op>(op));
+    if (ms == 0) continue;
+    OperatorTime& t = operator_times_[static_cast<std::size_t>(op)][static_cast<std::size_t>(time.source[static_cast<std::size_t>(op)])];
+    t.ms += ms;
+    ++t.stages;
+  }
   StageAccumulator& s = stages_[static_cast<std::size_t>(stage)];
   ++s.count;
   s.busy += duration;
@@ -59,6 +66,12 @@ void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) {
                                        static_cast<double>(batch_requests_) / batches,
                                        static_cast<double>(batch_tokens_) / batches,
                                        memory_sum_ / static_cast<double>(memory_samples_), memory_peak_});
+  for (int op = 0; op < kNumOps; ++op) {
+    for (int source = 0; source < kNumSources; ++source) {
+      const OperatorTime& t = operator_times_[static_cast<std::size_t>(op)][static_cast<std::size_t>(source)];
+      if (t.stages > 0) out.operator_times.push_back(OperatorTimeRecord{replica_, op, source, 0, t.ms, t.stages});
+    }
+  }
   out.batches.insert(out.batches.end(), batches_.begin(), batches_.end());
   std::move(batch_stages_.begin(), batch_stages_.end(), std::back_inserter(out.batch_stages));
   batches_ = {};

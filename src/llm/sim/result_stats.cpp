@@ -43,4 +43,25 @@ std::vector<double> completed_request_metric(const SimulationResults& results, c
   return values;
 }
 
+PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results) {
+  PerOp<std::array<double, kNumSources>> out{};
+  for (const OperatorTimeRecord& t : results.operator_times) {
+    out[static_cast<std::size_t>(t.operator_id)][static_cast<std::size_t>(t.source_id)] += t.gpu_time_ms;
+  }
+  return out;
+}
+
+std::array<double, kNumSources> source_shares(const SimulationResults& results) {
+  std::array<double, kNumSources> share{};
+  double total = 0;
+  for (const auto& per_source : operator_time_by_source(results)) {
+    for (int s = 0; s < kNumSources; ++s) {
+      share[static_cast<std::size_t>(s)] += per_source[static_cast<std::size_t>(s)];
+      total += per_source[static_cast<std::size_t>(s)];
+    }
+  }
+  for (double& s : share) s = total > 0 ? s / total : 0;
+  return share;
+}
+
 }  // namespace llmsim::llm

@@ -44,7 +44,7 @@ class Simulation::LoadView final : public ReplicaLoadView {
 Simulation::Simulation(const SimulationConfig& config, const std::vector<RequestSpec>& requests,
                        const ExecutionTimePredictor& predictor, des::Transport* transport,
                        const std::string& partition)
-    : config_(config), transport_(transport), rank_(transport ? transport->rank() : 0) {
+    : config_(config), predictor_(predictor), transport_(transport), rank_(transport ? transport->rank() : 0) {
   const int ranks = transport ? transport->size() : 1;
   const SimTime latency = config.cluster.routing.latency;
   if (ranks > 1 && latency <= 0) {
@@ -179,6 +179,7 @@ SimulationResults Simulation::merge(std::vector<des::Bytes> parts) {
     append(all.replica_stages, p.replica_stages);
     append(all.replicas, p.replicas);
     append(all.batch_stages, p.batch_stages);
+    append(all.operator_times, p.operator_times);
     all.makespan = std::max(all.makespan, p.makespan);
     all.num_events += p.num_events;
     all.time_limit_reached = all.time_limit_reached || p.time_limit_reached;
@@ -193,6 +194,10 @@ SimulationResults Simulation::merge(std::vector<des::Bytes> parts) {
   std::sort(all.batch_stages.begin(), all.batch_stages.end(), by([](const BatchStageRecord& s) {
               return std::tuple(s.replica_id, s.batch_index, s.stage_id);
             }));
+  std::sort(all.operator_times.begin(), all.operator_times.end(), by([](const OperatorTimeRecord& t) {
+              return std::tuple(t.replica_id, t.operator_id, t.source_id);
+            }));
+  all.predictor = predictor_.describe();
   if (!all.time_limit_reached) {
     stalled_ = std::count_if(all.requests.begin(), all.requests.end(), [](const RequestRecord& r) { return !r.completed; });
   }

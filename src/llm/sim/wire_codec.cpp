@@ -49,6 +49,7 @@ void results(Archive& ar, SimulationResults& r) {
   pod_vector(ar, r.batches);
   pod_vector(ar, r.replica_stages);
   pod_vector(ar, r.replicas);
+  pod_vector(ar, r.operator_times);
   ar& r.batch_stages& r.makespan& r.num_events& r.time_limit_reached;
 }
 

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// The registry of execution-time predictors: name, one-line description and factory of each.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "llmsim/llm/execution_time.hpp"
+
+namespace llmsim::llm {
+
+struct PredictorKind {
+  const char* name;
+  const char* description;
+  std::unique_ptr<ExecutionTimePredictor> (*make)(const PredictorConfig&, const ClusterConfig&);
+};
+
+/// Every predictor, in the order `--help` and error messages list them.
+const std::vector<PredictorKind>& predictor_kinds();
+std::vector<std::string> predictor_names();
+
+/// The default predictor cache: $LLMSIM_PREDICTOR_CACHE if set ("" or "none" = no cache), else
+/// $XDG_CACHE_HOME/llmsim/predictors, else $HOME/.cache/llmsim/predictors, else none.
+std::string default_predictor_cache_dir();
+
+}  // namespace llmsim::llm

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// Reading Vidur's profiles (predictor spec 3.2-3.4) into training rows with Vidur's filters and features (2.3,
+// 3.6), and into roofline calibration rows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "llmsim/llm/config.hpp"
+#include "llmsim/llm/operators.hpp"
+#include "roofline.hpp"
+
+namespace llmsim::llm::detail {
+
+/// Training rows of one operator in file order after Vidur's drop_duplicates and filters: features `a` (and `b`
+/// for attention: decode (batch_size, kv_cache_size), prefill (prefill_chunk_size, kv_cache_size)) and the median
+/// time in ms.
+struct OpSamples {
+  std::string file;
+  std::string data;  ///< measured, synthetic, or absent (Vidur fills a missing column with 0)
+  std::vector<double> a;
+  std::vector<double> b;
+  std::vector<double> y;
+};
+
+/// Where a device's profiles for a model live: <profile_dir>/compute/<device>/<model name>/.
+std::string compute_dir(const std::string& profile_dir, const std::string& device, const std::string& model);
+/// <profile_dir>/network/<node>/.
+std::string network_dir(const std::string& profile_dir, const std::string& node);
+/// `dir`/attention.csv.gz (measured) or else attention.SYNTHETIC.csv.gz (synthetic stand-in); "" if neither.
+std::string attention_file(const std::string& dir);
+
+/// The nine mlp.csv operators for `model` at tensor parallelism `tp` (absent: no file or no row at `tp`).
+/// Throws InputError if the file has rows but none of `model`'s shape (a profile of another model).
+PerOp<OpSamples> read_mlp_samples(const std::string& path, const ModelSpec& model, int tp);
+/// attn_kv_cache_save, attn_prefill and attn_decode from an attention profile; same mismatch rule.
+PerOp<OpSamples> read_attention_samples(const std::string& path, const ModelSpec& model, int tp, int block_size);
+/// all_reduce (num_workers = devices_per_node = tp) or send_recv (devices_per_node 1 across nodes, 2 inside one),
+/// feature num_tokens = size / embedding_dim / 2.
+OpSamples read_network_samples(const std::string& path, Op op, int embedding_dim, int tp, bool multi_node);
+
+/// Every row of the profiles of `op` in the compute or network directory `dir` (all models, all TP), with its
+/// roofline cost, for calibration.
+std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, bool multi_node);
+
+/// True for the operators profiled in attention.csv.
+bool is_attention_op(Op op);
+/// True for all_reduce and send_recv.
+bool is_network_op(Op op);
+
+}  // namespace llmsim::llm::detail
