@@ -210,7 +210,8 @@ OpSamples read_network_samples(const std::string& path, Op op, int embedding_dim
   return s;
 }
 
-std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, bool multi_node) {
+std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, bool multi_node, int tp,
+                                              TableMemo& memo) {
   std::vector<std::string> files;
   if (fs::is_directory(dir)) {
     for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir)) {
@@ -224,7 +225,9 @@ std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, boo
   std::sort(files.begin(), files.end());
   std::vector<CostSample> out;
   for (const std::string& path : files) {
-    const CsvTable t = CsvTable::read(path);
+    auto it = memo.find(path);
+    if (it == memo.end()) it = memo.emplace(path, CsvTable::read(path)).first;
+    const CsvTable& t = it->second;
     if (!t.has_column(target_column(op))) continue;
     const auto y = t.numeric_column(target_column(op), kNaN);
     const std::vector<std::size_t> rows = unique_rows(t);
@@ -233,9 +236,12 @@ std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, boo
       const auto per_node = t.numeric_column("devices_per_node");
       const auto size = t.numeric_column("size");
       const auto collective = t.text_column("collective");
+      const bool has_tp = std::any_of(rows.begin(), rows.end(), [&](std::size_t r) {
+        return workers[r] == tp && per_node[r] == tp;
+      });
       for (std::size_t r : rows) {
-        if (collective[r] != op_name(op) || std::isnan(y[r])) continue;
-        if (op == Op::all_reduce && workers[r] != per_node[r]) continue;  // one node, as Vidur uses them
+        if (collective[r] != op_name(op) || std::isnan(y[r]) || y[r] <= 0) continue;
+        if (op == Op::all_reduce && (workers[r] != per_node[r] || (has_tp && workers[r] != tp))) continue;
         if (op == Op::send_recv && per_node[r] != (multi_node ? 1 : 2)) continue;
         const double n = workers[r];
         out.push_back({{0, op == Op::all_reduce ? size[r] * 2 * (n - 1) / n : size[r]}, y[r]});
@@ -246,7 +252,7 @@ std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, boo
     const auto q = t.numeric_column(mlp ? "n_head" : "n_q_head");
     const auto kv = t.numeric_column("n_kv_head");
     const auto h = t.numeric_column("n_embd");
-    const auto tp = t.numeric_column("num_tensor_parallel_workers");
+    const auto workers_tp = t.numeric_column("num_tensor_parallel_workers");
     const auto hidden = mlp ? t.numeric_column("n_expanded_embd") : std::vector<double>(t.rows(), 0.0);
     const auto gated = mlp ? bool_column(t, "use_gated_mlp") : std::vector<bool>(t.rows(), true);
     const auto tokens = mlp ? t.numeric_column("num_tokens") : std::vector<double>{};
@@ -258,7 +264,7 @@ std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, boo
       if (op == Op::attn_prefill && chunk[r] <= 0) continue;
       if (op == Op::attn_decode && chunk[r] > 0) continue;
       const ShardShape shape = shard_shape(static_cast<int>(q[r]), static_cast<int>(kv[r]), static_cast<int>(h[r]),
-                                           static_cast<int>(hidden[r]), gated[r], static_cast<int>(tp[r]));
+                                           static_cast<int>(hidden[r]), gated[r], static_cast<int>(workers_tp[r]));
       double a = 0, b = 0;
       if (mlp) {
         a = tokens[r];

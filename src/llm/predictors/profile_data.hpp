@@ -3,11 +3,13 @@
 // 3.6), and into roofline calibration rows.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "llmsim/llm/config.hpp"
 #include "llmsim/llm/operators.hpp"
+#include "llmsim/util/csv_table.hpp"
 #include "roofline.hpp"
 
 namespace llmsim::llm::detail {
@@ -39,9 +41,13 @@ PerOp<OpSamples> read_attention_samples(const std::string& path, const ModelSpec
 /// feature num_tokens = size / embedding_dim / 2.
 OpSamples read_network_samples(const std::string& path, Op op, int embedding_dim, int tp, bool multi_node);
 
-/// Every row of the profiles of `op` in the compute or network directory `dir` (all models, all TP), with its
-/// roofline cost, for calibration.
-std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, bool multi_node);
+/// The rows of the profiles of `op` in the compute or network directory `dir` with their roofline cost, for
+/// calibration: every model and TP of a compute profile; for all_reduce the single-node rows of `tp` workers if
+/// there are any, else of every worker count.
+/// Parsed profile files by path, so that calibrating several operators reads each file once.
+using TableMemo = std::map<std::string, CsvTable>;
+std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, bool multi_node, int tp,
+                                              TableMemo& memo);
 
 /// True for the operators profiled in attention.csv.
 bool is_attention_op(Op op);

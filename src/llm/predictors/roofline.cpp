@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "llmsim/util/error.hpp"
 #include "cross_validation.hpp"
@@ -26,6 +27,22 @@ Cost gemm(double tokens, double in, double out) {
 // An elementwise kernel touching `values` values `passes` times with `flops_per_value` flops each.
 Cost elementwise(double values, double passes, double flops_per_value) {
   return {values * flops_per_value, kBytesPerValue * values * passes};
+}
+
+// The overhead minimising the MAPE for fixed efficiencies: sum |residual_i - o| / ms_i is minimised by the median
+// of the residuals weighted by 1 / ms_i. Never negative.
+double best_overhead(const std::vector<CostSample>& rows, const std::vector<double>& residual,
+                     std::vector<std::size_t>& order) {
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return residual[a] < residual[b]; });
+  double total = 0;
+  for (const CostSample& r : rows) total += 1.0 / r.ms;
+  double acc = 0;
+  for (std::size_t i : order) {
+    acc += 1.0 / rows[i].ms;
+    if (acc >= total / 2) return std::max(0.0, residual[i]);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -60,7 +77,7 @@ Cost op_cost(Op op, const ShardShape& s, double a, double b) {
     case Op::attn_decode:  // a = batch size, b = KV tokens per request: read the whole KV cache once
       return {4 * a * qd * b, kBytesPerValue * (2 * a * kvd * b + 2 * a * qd)};
     case Op::attn_prefill:  // a = KV tokens already cached, b = chunk: QK^T and AV over (a + b) keys
-      return {4 * qd * b * (a + b), kBytesPerValue * (2 * kvd * (a + b) + 2 * qd * b)};
+      return {4 * qd * b * (a + b / 2), kBytesPerValue * (2 * kvd * (a + b) + 2 * qd * b)};
     case Op::all_reduce: {  // ring all-reduce of the hidden state: 2 (n - 1) / n of the message per GPU
       const double n = s.tensor_parallel;
       return {0, kBytesPerValue * a * h * 2 * (n - 1) / n};
@@ -91,6 +108,7 @@ RooflineFit calibrate_roofline(const std::vector<CostSample>& all, const Peak& p
   best.mape_percent = std::numeric_limits<double>::infinity();
   std::vector<double> bound(rows.size());
   std::vector<double> residual(rows.size());
+  std::vector<std::size_t> order(rows.size());
   for (double fe : has_flops ? grid : std::vector<double>{1.0}) {
     for (double be : grid) {
       RooflineFit f{fe, be, 0, 0, static_cast<std::int64_t>(rows.size())};
@@ -98,10 +116,7 @@ RooflineFit calibrate_roofline(const std::vector<CostSample>& all, const Peak& p
         bound[i] = f.time_ms(rows[i].cost, peak);
         residual[i] = rows[i].ms - bound[i];
       }
-      // The overhead that best fits the small calls: the median residual, never negative.
-      std::nth_element(residual.begin(), residual.begin() + static_cast<std::ptrdiff_t>(residual.size() / 2),
-                       residual.end());
-      f.overhead_ms = std::max(0.0, residual[residual.size() / 2]);
+      f.overhead_ms = best_overhead(rows, residual, order);
       double err = 0;
       for (std::size_t i = 0; i < rows.size(); ++i) err += ape_percent(rows[i].ms, f.overhead_ms + bound[i]);
       f.mape_percent = err / static_cast<double>(rows.size());

@@ -109,7 +109,8 @@ Peak node_peak(const NodeSpec& n, Op op, bool multi_node) {
 }
 
 // Calibrates a roofline on the nearest hardware (the deployment's own first) that has rows of `op`.
-OperatorModel fit_roofline(Op op, const PredictorConfig& config, const ReplicaConfig& r, bool multi_node) {
+OperatorModel fit_roofline(Op op, const PredictorConfig& config, const ReplicaConfig& r, bool multi_node,
+                           TableMemo& memo) {
   OperatorModel m;
   m.kind = OperatorModel::Kind::roofline;
   m.info.op = op;
@@ -135,7 +136,7 @@ OperatorModel fit_roofline(Op op, const PredictorConfig& config, const ReplicaCo
     }
   }
   for (const auto& [dir, peak] : chain) {
-    const std::vector<CostSample> rows = read_calibration_rows(dir, op, multi_node);
+    const std::vector<CostSample> rows = read_calibration_rows(dir, op, multi_node, r.tensor_parallel_size, memo);
     if (rows.empty()) continue;
     if (peak.bytes_per_s <= 0) {
       throw ConfigError(dir + ": calibrating the roofline of " + op_name(op) +
@@ -263,12 +264,13 @@ TrainedDeployment train_deployment(const PredictorConfig& config, const ClusterC
         read_network_samples(net + "/send_recv.csv.gz", Op::send_recv, r.model.embedding_dim, r.tensor_parallel_size,
                              multi_node);
   }
+  TableMemo memo;
   for (int i = 0; i < kNumOps; ++i) {
     const auto op = static_cast<Op>(i);
     if (!op_used(op, cluster)) continue;
     const OpSamples& s = samples[static_cast<std::size_t>(i)];
     t.ops[static_cast<std::size_t>(i)] =
-        s.y.empty() ? fit_roofline(op, config, r, multi_node) : fit_profile(op, s, config.k_fold_cv_splits);
+        s.y.empty() ? fit_roofline(op, config, r, multi_node, memo) : fit_profile(op, s, config.k_fold_cv_splits);
   }
   return t;
 }
