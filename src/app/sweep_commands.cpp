@@ -16,6 +16,7 @@
 #include "llmsim/io/sweep_store.hpp"
 #include "llmsim/mpi/work_distribution.hpp"
 #include "llmsim/sweep/point_runner.hpp"
+#include "llmsim/sweep/predictor_warmup.hpp"
 
 namespace llmsim::app {
 
@@ -118,6 +119,7 @@ int sweep_list(const SweepOptions& o) {
   std::printf("sweep %s: %zu configuration(s), %zu excluded; base %s\ncapacity search: %s\nresults: %s\n",
               sw.name.c_str(), sw.points.size(), sw.num_excluded, sw.base_config.c_str(), search_text(sw).c_str(),
               output.c_str());
+  for (const auto& [reason, count] : sw.excluded_by_reason) std::printf("excluded %zu: %s\n", count, reason.c_str());
   std::printf("%5s  %-12s  %-8s  %s\n", "index", "id", "status", "configuration");
   for (const sweep::SweepPoint& p : sw.points) {
     std::printf("%5zu  %-12s  %-8s  %s\n", p.index, p.id.c_str(), finished.contains(p.id) ? "done" : "pending",
@@ -166,6 +168,15 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
               search_text(sw));
     if (const std::string note = foreign_parts_note(store, sw); !note.empty()) log->warn("{}", note);
   }
+
+  // Each distinct trained predictor once, spread over the ranks, before any configuration runs.
+  std::vector<std::size_t> warmup;
+  if (rank == 0) warmup = sweep::predictor_warmup_items(sw, pending);
+  mpi::distribute_work(
+      warmup, [&](std::size_t i) { return sweep::warm_predictor(sw, i); },
+      [&](std::size_t i, int on_rank, double seconds) {
+        log->info("predictor for [{}] ready (rank {}, {:.2f} s)", sw.points[i].label, on_rank, seconds);
+      });
 
   sweep::PointRunner runner;
   auto last_progress = Clock::now();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,6 +45,7 @@ struct Sweep {
   std::optional<CapacitySearchSpec> search;
   std::vector<SweepPoint> points;
   std::size_t num_excluded = 0;
+  std::map<std::string, std::size_t> excluded_by_reason;  ///< the first matching exclusion's `reason`
 };
 
 /// The interval-generator key the capacity search varies.

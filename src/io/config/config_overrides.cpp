@@ -11,7 +11,9 @@ namespace llmsim::io::detail {
 
 namespace {
 
-const std::set<std::string> kPathKeys{"model", "device", "network_device", "trace_file", "table_dir"};
+const std::set<std::string> kPathKeys{"model",      "device",      "network_device", "trace_file",
+                                      "table_dir",  "profile_dir", "roofline_calibration_device",
+                                      "roofline_calibration_node"};
 
 std::vector<std::string> split_key(const std::string& key) {
   std::vector<std::string> parts;

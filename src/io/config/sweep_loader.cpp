@@ -110,19 +110,26 @@ std::vector<Axis> parse_axes(YamlSection& root) {
   return out;
 }
 
-using Exclusion = std::map<std::size_t, std::string>;  // axis index -> value label
+struct Exclusion {
+  std::map<std::size_t, std::string> values;  // axis index -> value label
+  std::string reason;
+};
 
 std::vector<Exclusion> parse_exclusions(YamlSection& root, const std::vector<Axis>& axes) {
   std::vector<Exclusion> out;
   const YAML::Node ex = root.raw("exclude");
   if (!ex.IsDefined() || ex.IsNull()) return out;
-  if (!ex.IsSequence()) root.fail("exclude", "expected a list of {axis: value, ...} mappings");
+  if (!ex.IsSequence()) root.fail("exclude", "expected a list of {axis: value, ..., reason: text} mappings");
   for (std::size_t i = 0; i < ex.size(); ++i) {
     const std::string where = "exclude[" + std::to_string(i) + "]";
     if (!ex[i].IsMap() || ex[i].size() == 0) root.fail(where, "expected a non-empty mapping {axis: value, ...}");
     Exclusion e;
     for (const auto& kv : ex[i]) {
       const std::string axis = kv.first.as<std::string>();
+      if (axis == "reason") {
+        e.reason = kv.second.as<std::string>();
+        continue;
+      }
       std::size_t a = 0;
       while (a < axes.size() && axes[a].name != axis) ++a;
       std::string valid;
@@ -136,8 +143,9 @@ std::vector<Exclusion> parse_exclusions(YamlSection& root, const std::vector<Axi
         found = found || v.label == label;
       }
       if (!found) root.fail(where + "." + axis, "unknown value '" + label + "'; valid: " + labels);
-      e[a] = label;
+      e.values[a] = label;
     }
+    if (e.values.empty()) root.fail(where, "names no axis value to exclude (only a reason)");
     out.push_back(std::move(e));
   }
   return out;
@@ -250,13 +258,14 @@ sweep::Sweep load_sweep(const std::string& path) {
   std::map<std::string, std::string> labels_by_id;
   std::vector<std::size_t> pick(axes.size(), 0);
   for (bool more = true; more;) {
-    const bool excluded = std::any_of(exclusions.begin(), exclusions.end(), [&](const Exclusion& e) {
-      return std::all_of(e.begin(), e.end(), [&](const auto& kv) {
+    const auto excluded = std::find_if(exclusions.begin(), exclusions.end(), [&](const Exclusion& e) {
+      return std::all_of(e.values.begin(), e.values.end(), [&](const auto& kv) {
         return axes[kv.first].values[pick[kv.first]].label == kv.second;
       });
     });
-    if (excluded) {
+    if (excluded != exclusions.end()) {
       ++sw.num_excluded;
+      ++sw.excluded_by_reason[excluded->reason.empty() ? "(no reason given)" : excluded->reason];
     } else {
       sweep::SweepPoint p;
       p.index = sw.points.size();

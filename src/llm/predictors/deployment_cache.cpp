@@ -15,12 +15,15 @@ using Json = nlohmann::json;
 
 namespace {
 
-constexpr int kCacheVersion = 1;
+constexpr int kCacheVersion = 2;
 
-Json to_json(const Curve& c) { return {{"xs", c.xs}, {"ys", c.ys}, {"tail_slope", c.tail_slope}}; }
+Json to_json(const Curve& c) {
+  return {{"xs", c.xs}, {"ys", c.ys}, {"tail_slope", c.tail_slope}, {"log_x", c.log_x}, {"log_y", c.log_y}};
+}
 
 Curve curve_from(const Json& j) {
-  return {j.at("xs").get<std::vector<double>>(), j.at("ys").get<std::vector<double>>(), j.at("tail_slope").get<double>()};
+  return {j.at("xs").get<std::vector<double>>(), j.at("ys").get<std::vector<double>>(), j.at("tail_slope").get<double>(),
+          j.at("log_x").get<bool>(), j.at("log_y").get<bool>()};
 }
 
 Json to_json(const OperatorModel& m) {

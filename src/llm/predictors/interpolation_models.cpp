@@ -30,9 +30,27 @@ std::size_t lower_index(const std::vector<double>& keys, double v) {
   return static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, it - keys.begin() - 1));
 }
 
+// The least-squares line through knots first..last, evaluated at x (unbiased for a linear trend even where the
+// knot spacing changes, unlike a moving mean).
+double local_line(const std::vector<double>& xs, const std::vector<double>& ys, std::size_t first, std::size_t last,
+                  double x) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const auto n = static_cast<double>(last - first + 1);
+  for (std::size_t j = first; j <= last; ++j) {
+    sx += xs[j];
+    sy += ys[j];
+    sxx += xs[j] * xs[j];
+    sxy += xs[j] * ys[j];
+  }
+  const double denom = n * sxx - sx * sx;
+  const double slope = denom > 0 ? (n * sxy - sx * sy) / denom : 0.0;
+  return sy / n + slope * (x - sx / n);
+}
+
 }  // namespace
 
-Curve Curve::fit(const std::vector<double>& x, const std::vector<double>& y, bool smoothed) {
+Curve Curve::fit(const std::vector<double>& x, const std::vector<double>& y, int smoothing, bool log_x,
+                 bool log_y) {
   LLMSIM_ASSERT(!x.empty() && x.size() == y.size(), "curve fitted on no samples");
   std::map<double, std::pair<double, int>> by_x;  // x -> (sum, count): sorted, duplicates averaged
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -41,13 +59,19 @@ Curve Curve::fit(const std::vector<double>& x, const std::vector<double>& y, boo
     ++count;
   }
   Curve c;
+  c.log_x = log_x && by_x.begin()->first > 0;
+  c.log_y = log_y && std::all_of(y.begin(), y.end(), [](double v) { return v > 0; });
   for (const auto& [key, acc] : by_x) {
     c.xs.push_back(key);
     c.ys.push_back(acc.first / acc.second);
   }
-  if (smoothed && c.ys.size() > 2) {
+  if (smoothing > 0 && c.ys.size() > 2) {
+    const auto w = static_cast<std::size_t>(smoothing);
     std::vector<double> s = c.ys;
-    for (std::size_t i = 1; i + 1 < c.ys.size(); ++i) s[i] = (c.ys[i - 1] + c.ys[i] + c.ys[i + 1]) / 3;
+    for (std::size_t i = 1; i + 1 < c.ys.size(); ++i) {
+      const std::size_t half = std::min({w, i, c.ys.size() - 1 - i});  // symmetric window, shrunk at the ends
+      s[i] = local_line(c.xs, c.ys, i - half, i + half, c.xs[i]);
+    }
     c.ys = std::move(s);
   }
   // Least-squares slope over the upper half of the knots (by x), for extrapolation beyond the last one.
@@ -71,12 +95,12 @@ Estimate Curve::eval(double x) const {
   if (x <= xs.front()) return {ys.front(), x == xs.front()};
   if (x >= xs.back()) return {ys.back() + tail_slope * (x - xs.back()), x == xs.back()};
   const std::size_t i = lower_index(xs, x);
-  const double t = (x - xs[i]) / (xs[i + 1] - xs[i]);
-  return {ys[i] + t * (ys[i + 1] - ys[i]), true};
+  const double t = log_x ? std::log(x / xs[i]) / std::log(xs[i + 1] / xs[i]) : (x - xs[i]) / (xs[i + 1] - xs[i]);
+  return {log_y ? ys[i] * std::pow(ys[i + 1] / ys[i], t) : ys[i] + t * (ys[i + 1] - ys[i]), true};
 }
 
 Surface Surface::fit(const std::vector<double>& g, const std::vector<double>& c, const std::vector<double>& y,
-                     bool squared, bool smoothed) {
+                     bool squared, int smoothing) {
   LLMSIM_ASSERT(!g.empty() && g.size() == c.size() && g.size() == y.size(), "surface fitted on no samples");
   std::map<double, std::pair<std::vector<double>, std::vector<double>>> rows;
   for (std::size_t i = 0; i < g.size(); ++i) {
@@ -87,7 +111,7 @@ Surface Surface::fit(const std::vector<double>& g, const std::vector<double>& c,
   s.squared = squared;
   for (const auto& [key, xy] : rows) {
     s.keys.push_back(key);
-    s.groups.push_back(Curve::fit(xy.first, xy.second, smoothed));
+    s.groups.push_back(Curve::fit(xy.first, xy.second, smoothing));
   }
   // Weighted least squares (weights 1/y, i.e. relative error) for the region outside the profiles.
   Eigen::MatrixXd a(static_cast<Eigen::Index>(g.size()), kBasisSize);

@@ -14,15 +14,21 @@ struct Estimate {
   bool in_domain = true;
 };
 
-/// y(x) through knots (x sorted, duplicates averaged), optionally smoothed by a 3-point moving mean; constant
+/// y(x) through knots (x sorted, duplicates averaged), optionally smoothed: each interior knot replaced by the
+/// least-squares line through its 2 x `smoothing` + 1 neighbouring knots (fewer at the ends); constant
 /// below the first knot; above the last, a straight line from the last knot with the least-squares slope of the
 /// upper half of the knots (never negative).
+/// Between knots the interpolation is linear in x and y, or geometric (`log_y`: linear in log y; `log_x`: in
+/// log x too), which suits times that grow multiplicatively.
 struct Curve {
   std::vector<double> xs;
   std::vector<double> ys;
   double tail_slope = 0;
+  bool log_x = false;
+  bool log_y = false;
 
-  static Curve fit(const std::vector<double>& x, const std::vector<double>& y, bool smoothed);
+  static Curve fit(const std::vector<double>& x, const std::vector<double>& y, int smoothing, bool log_x = false,
+                   bool log_y = false);
   Estimate eval(double x) const;
 };
 
@@ -38,7 +44,7 @@ struct Surface {
   bool squared = false;
 
   static Surface fit(const std::vector<double>& g, const std::vector<double>& c, const std::vector<double>& y,
-                     bool squared, bool smoothed);
+                     bool squared, int smoothing);
   Estimate eval(double g, double c) const;
   /// The profiled domain in words, e.g. "batch_size 1..128 x kv_cache_size 32..4032".
   std::string domain(const char* g_name, const char* c_name) const;

@@ -19,13 +19,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFormat = "llmsim-profiled-predictor-v1";
+constexpr const char* kFormat = "llmsim-profiled-predictor-v2";
 
 struct Candidate {
-  const char* method;
-  bool squared;
-  bool smoothed;
+  std::string method;
+  bool squared = false;
+  int smoothing = 0;
+  bool log_x = false;
+  bool log_y = false;
 };
+
+// Token-keyed operators: {no smoothing, 3- and 5-knot local lines} x {linear, geometric in y, in x and y}.
+std::vector<Candidate> curve_candidates() {
+  std::vector<Candidate> out;
+  for (int smoothing : {0, 1, 2}) {
+    for (int space = 0; space < 3; ++space) {
+      Candidate c;
+      c.smoothing = smoothing;
+      c.log_y = space > 0;
+      c.log_x = space == 2;
+      c.method = std::string(space == 0 ? "linear" : space == 1 ? "log-linear (in log time)" : "log-log") +
+                 " interpolation in num_tokens" +
+                 (smoothing ? " of " + std::to_string(2 * smoothing + 1) + "-knot local linear fits" : "");
+      out.push_back(c);
+    }
+  }
+  return out;
+}
 
 std::vector<double> pick(const std::vector<double>& v, const std::vector<std::size_t>& rows) {
   std::vector<double> out;
@@ -52,14 +72,13 @@ OperatorModel fit_profile(Op op, const OpSamples& s, int folds) {
   const std::size_t n = s.y.size();
   std::vector<Candidate> candidates;
   if (!is_surface_op(op)) {
-    candidates = {{"linear interpolation in num_tokens", false, false},
-                  {"linear interpolation of 3-point means in num_tokens", false, true}};
+    candidates = curve_candidates();
   } else if (op == Op::attn_decode) {
-    candidates = {{"per-batch-size linear interpolation in kv_cache_size, linear between batch sizes", false, false},
-                  {"as linear, on 3-point means in kv_cache_size", false, true}};
+    candidates = {{"per-batch-size linear interpolation in kv_cache_size, linear between batch sizes", false, 0},
+                  {"as linear, on 3-knot local linear fits in kv_cache_size", false, 1}};
   } else {
-    candidates = {{"per-chunk linear interpolation in kv_cache_size, linear in chunk between chunks", false, false},
-                  {"per-chunk linear interpolation in kv_cache_size, linear in chunk^2 between chunks", true, false}};
+    candidates = {{"per-chunk linear interpolation in kv_cache_size, linear in chunk between chunks", false, 0},
+                  {"per-chunk linear interpolation in kv_cache_size, linear in chunk^2 between chunks", true, 0}};
   }
   double best = std::numeric_limits<double>::infinity();
   const Candidate* chosen = nullptr;
@@ -67,10 +86,10 @@ OperatorModel fit_profile(Op op, const OpSamples& s, int folds) {
     const double mape = kfold_mape(n, s.y, folds, [&](const auto& train, const auto& test) {
       std::vector<double> out;
       if (is_surface_op(op)) {
-        const Surface f = Surface::fit(pick(s.a, train), pick(s.b, train), pick(s.y, train), c.squared, c.smoothed);
+        const Surface f = Surface::fit(pick(s.a, train), pick(s.b, train), pick(s.y, train), c.squared, c.smoothing);
         for (std::size_t r : test) out.push_back(f.eval(s.a[r], s.b[r]).ms);
       } else {
-        const Curve f = Curve::fit(pick(s.a, train), pick(s.y, train), c.smoothed);
+        const Curve f = Curve::fit(pick(s.a, train), pick(s.y, train), c.smoothing, c.log_x, c.log_y);
         for (std::size_t r : test) out.push_back(f.eval(s.a[r]).ms);
       }
       return out;
@@ -84,12 +103,12 @@ OperatorModel fit_profile(Op op, const OpSamples& s, int folds) {
   m.info.heldout_mape_percent = best;
   if (is_surface_op(op)) {
     m.kind = OperatorModel::Kind::surface;
-    m.surface = Surface::fit(s.a, s.b, s.y, chosen->squared, chosen->smoothed);
+    m.surface = Surface::fit(s.a, s.b, s.y, chosen->squared, chosen->smoothing);
     m.info.domain = op == Op::attn_decode ? m.surface.domain("batch_size", "kv_cache_size")
                                           : m.surface.domain("chunk", "kv_cache_size");
   } else {
     m.kind = OperatorModel::Kind::curve;
-    m.curve = Curve::fit(s.a, s.y, chosen->smoothed);
+    m.curve = Curve::fit(s.a, s.y, chosen->smoothing, chosen->log_x, chosen->log_y);
     m.info.domain = "num_tokens " + number(m.curve.xs.front()) + ".." + number(m.curve.xs.back()) + " (" +
                     std::to_string(m.curve.xs.size()) + " values)";
   }

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Predictor warm-up of a sweep: one training per distinct deployment.
+#include "llmsim/sweep/predictor_warmup.hpp"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "llmsim/io/config_loader.hpp"
+#include "llmsim/llm/execution_time.hpp"
+
+namespace llmsim::sweep {
+
+std::vector<std::size_t> predictor_warmup_items(const Sweep& sw, const std::vector<std::size_t>& pending) {
+  std::set<std::string> seen;
+  std::vector<std::size_t> items;
+  for (std::size_t index : pending) {
+    const llm::SimulationConfig& c = sw.points[index].config;
+    if (c.predictor.name != "profiled" || c.predictor.cache_dir.empty()) continue;
+    // What training depends on: the predictor settings, the replica hardware and shape, the KV block size.
+    const nlohmann::json j = nlohmann::json::parse(io::config_to_json(c));
+    const std::string key = j["execution_time_predictor"].dump() + j["cluster"]["replica"].dump() +
+                            std::to_string(c.cluster.replica_scheduler.block_size);
+    if (seen.insert(key).second) items.push_back(index);
+  }
+  return items;
+}
+
+double warm_predictor(const Sweep& sw, std::size_t index) {
+  const auto start = std::chrono::steady_clock::now();
+  const llm::SimulationConfig& c = sw.points[index].config;
+  try {
+    llm::make_execution_time_predictor(c.predictor, c.cluster);
+  } catch (const std::exception&) {
+    // Not lost: the configuration itself fails with the same error when it runs, and is reported as failed.
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace llmsim::sweep
