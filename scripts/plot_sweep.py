@@ -66,7 +66,7 @@ def pareto_mask(cost, capacity):
     return mask
 
 
-def capacity_pareto(f, summary, out):
+def capacity_pareto(f, summary, out, max_bars):
     found = summary[summary["capacity_found"] == 1].copy()
     if found.empty:
         print("no capacity results (no capacity_search, or no configuration met the SLO): skipping capacity_pareto.png")
@@ -87,9 +87,11 @@ def capacity_pareto(f, summary, out):
     left.set_ylabel("capacity (QPS meeting the SLO)")
     left.grid(alpha=0.3)
     left.legend()
-    ranked = found.sort_values("qps_per_dollar")
+    ranked = found.sort_values("qps_per_dollar").tail(max_bars)
     right.barh(ranked["label"], ranked["qps_per_dollar"], color="tab:green")
     right.set_xlabel("QPS per $/hour")
+    if len(found) > max_bars:
+        right.set_title(f"best {max_bars} of {len(found)} configurations", fontsize=9)
     right.tick_params(axis="y", labelsize=7)
     fig.suptitle(f"{f.attrs['sweep_name']}: capacity vs cost")
     fig.tight_layout()
@@ -102,6 +104,7 @@ def main():
     ap.add_argument("sweep_file")
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--max-curves", type=int, default=12)
+    ap.add_argument("--max-bars", type=int, default=25, help="configurations in the QPS-per-dollar ranking")
     args = ap.parse_args()
     out = Path(args.out or str(Path(args.sweep_file).with_suffix("")) + "-plots")
     out.mkdir(parents=True, exist_ok=True)
@@ -109,7 +112,7 @@ def main():
         summary = decode(pd.DataFrame(f["summary"][()]))
         summary.to_csv(out / "summary.csv", index=False)
         latency_cdfs(f, summary, out, args.max_curves)
-        capacity_pareto(f, summary, out)
+        capacity_pareto(f, summary, out, args.max_bars)
     print(f"wrote plots into {out}")
     return 0
 

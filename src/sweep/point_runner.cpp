@@ -162,6 +162,11 @@ std::string summary_row_json(const SweepPoint& point, const PointOutcome& o) {
   const double qps = searched ? (found ? *o.capacity->capacity_qps : std::nan("")) : c.request_generator.interval.qps;
   row["qps_per_dollar"] = cost > 0 ? qps / cost : std::nan("");
   row["num_probes"] = static_cast<std::int64_t>(searched ? o.capacity->probes.size() : 0);
+  row["predictor"] = c.predictor.name;
+  const auto share = llm::source_shares(r);  // of the stored run's simulated GPU time (docs/predictor.md)
+  for (int s = 0; s < llm::kNumSources; ++s) {
+    row[std::string("share_") + llm::source_name(static_cast<llm::Source>(s))] = share[static_cast<std::size_t>(s)];
+  }
   row["num_events"] = static_cast<std::int64_t>(r.num_events);
   return row.dump();
 }

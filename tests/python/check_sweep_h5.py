@@ -62,6 +62,9 @@ def check_summary_row(cid, row, group, search):
     qps = row["capacity_qps"] if search else row["qps"]
     check(np.isclose(row["qps_per_dollar"], qps / cost, rtol=1e-12) or (np.isnan(qps) and np.isnan(row["qps_per_dollar"])),
           f"{cid}: qps_per_dollar differs")
+    for source in ("table", "profile", "extrapolated", "roofline"):
+        check(np.isclose(row[f"share_{source}"], group["predictor"].attrs[f"share_{source}"], rtol=1e-12, atol=0),
+              f"{cid}: summary share_{source} differs from its /predictor group")
     if search:
         probes = pd.DataFrame(group["capacity_search"][()])
         check(((probes["metric_value"] <= search["slo_s"]) == (probes["under_slo"] == 1)).all(),
