@@ -49,7 +49,7 @@ double local_line(const std::vector<double>& xs, const std::vector<double>& ys, 
 
 }  // namespace
 
-Curve Curve::fit(const std::vector<double>& x, const std::vector<double>& y, int smoothing, bool log_x,
+Curve Curve::fit(const std::vector<double>& x, const std::vector<double>& y, Smoothing smoothing, bool log_x,
                  bool log_y) {
   LLMSIM_ASSERT(!x.empty() && x.size() == y.size(), "curve fitted on no samples");
   std::map<double, std::pair<double, int>> by_x;  // x -> (sum, count): sorted, duplicates averaged
@@ -65,12 +65,19 @@ Curve Curve::fit(const std::vector<double>& x, const std::vector<double>& y, int
     c.xs.push_back(key);
     c.ys.push_back(acc.first / acc.second);
   }
-  if (smoothing > 0 && c.ys.size() > 2) {
-    const auto w = static_cast<std::size_t>(smoothing);
+  if (smoothing.kind != Smoothing::Kind::none && c.ys.size() > 2) {
+    const auto w = static_cast<std::size_t>(smoothing.width);
     std::vector<double> s = c.ys;
     for (std::size_t i = 1; i + 1 < c.ys.size(); ++i) {
       const std::size_t half = std::min({w, i, c.ys.size() - 1 - i});  // symmetric window, shrunk at the ends
-      s[i] = local_line(c.xs, c.ys, i - half, i + half, c.xs[i]);
+      if (smoothing.kind == Smoothing::Kind::line) {
+        s[i] = local_line(c.xs, c.ys, i - half, i + half, c.xs[i]);
+      } else {
+        std::vector<double> window(c.ys.begin() + static_cast<std::ptrdiff_t>(i - half),
+                                   c.ys.begin() + static_cast<std::ptrdiff_t>(i + half + 1));
+        std::nth_element(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(half), window.end());
+        s[i] = window[half];
+      }
     }
     c.ys = std::move(s);
   }
@@ -100,7 +107,7 @@ Estimate Curve::eval(double x) const {
 }
 
 Surface Surface::fit(const std::vector<double>& g, const std::vector<double>& c, const std::vector<double>& y,
-                     bool squared, int smoothing) {
+                     bool squared, Smoothing smoothing) {
   LLMSIM_ASSERT(!g.empty() && g.size() == c.size() && g.size() == y.size(), "surface fitted on no samples");
   std::map<double, std::pair<std::vector<double>, std::vector<double>>> rows;
   for (std::size_t i = 0; i < g.size(); ++i) {

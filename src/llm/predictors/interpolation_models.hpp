@@ -3,6 +3,7 @@
 // domain, fitted extrapolation outside it. Deterministic: the same samples give bit-identical models.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,15 @@ struct Estimate {
   bool in_domain = true;
 };
 
-/// y(x) through knots (x sorted, duplicates averaged), optionally smoothed: each interior knot replaced by the
-/// least-squares line through its 2 x `smoothing` + 1 neighbouring knots (fewer at the ends); constant
+/// How knots are smoothed before interpolation: each interior knot replaced by the least-squares line through, or
+/// the median of, its 2 x width + 1 neighbouring knots (fewer at the ends). Medians resist outlying timings.
+struct Smoothing {
+  enum class Kind : std::uint8_t { none, line, median };
+  Kind kind = Kind::none;
+  int width = 0;
+};
+
+/// y(x) through knots (x sorted, duplicates averaged), optionally smoothed (Smoothing); constant
 /// below the first knot; above the last, a straight line from the last knot with the least-squares slope of the
 /// upper half of the knots (never negative).
 /// Between knots the interpolation is linear in x and y, or geometric (`log_y`: linear in log y; `log_x`: in
@@ -27,8 +35,8 @@ struct Curve {
   bool log_x = false;
   bool log_y = false;
 
-  static Curve fit(const std::vector<double>& x, const std::vector<double>& y, int smoothing, bool log_x = false,
-                   bool log_y = false);
+  static Curve fit(const std::vector<double>& x, const std::vector<double>& y, Smoothing smoothing = {},
+                   bool log_x = false, bool log_y = false);
   Estimate eval(double x) const;
 };
 
@@ -44,7 +52,7 @@ struct Surface {
   bool squared = false;
 
   static Surface fit(const std::vector<double>& g, const std::vector<double>& c, const std::vector<double>& y,
-                     bool squared, int smoothing);
+                     bool squared, Smoothing smoothing);
   Estimate eval(double g, double c) const;
   /// The profiled domain in words, e.g. "batch_size 1..128 x kv_cache_size 32..4032".
   std::string domain(const char* g_name, const char* c_name) const;

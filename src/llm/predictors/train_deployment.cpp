@@ -19,28 +19,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFormat = "llmsim-profiled-predictor-v2";
+constexpr const char* kFormat = "llmsim-profiled-predictor-v3";
 
 struct Candidate {
   std::string method;
   bool squared = false;
-  int smoothing = 0;
+  Smoothing smoothing;
   bool log_x = false;
   bool log_y = false;
 };
 
-// Token-keyed operators: {no smoothing, 3- and 5-knot local lines} x {linear, geometric in y, in x and y}.
+// Token-keyed operators: {raw knots, 3- or 5-knot local lines, 3- or 5-knot medians}
+// x {linear, geometric in time, log-log}.
 std::vector<Candidate> curve_candidates() {
+  using K = Smoothing::Kind;
+  const Smoothing smoothings[] = {{K::none, 0}, {K::line, 1}, {K::line, 2}, {K::median, 1}, {K::median, 2}};
   std::vector<Candidate> out;
-  for (int smoothing : {0, 1, 2}) {
+  for (const Smoothing& sm : smoothings) {
     for (int space = 0; space < 3; ++space) {
       Candidate c;
-      c.smoothing = smoothing;
+      c.smoothing = sm;
       c.log_y = space > 0;
       c.log_x = space == 2;
+      const std::string knots = std::to_string(2 * sm.width + 1) + "-knot";
       c.method = std::string(space == 0 ? "linear" : space == 1 ? "log-linear (in log time)" : "log-log") +
                  " interpolation in num_tokens" +
-                 (smoothing ? " of " + std::to_string(2 * smoothing + 1) + "-knot local linear fits" : "");
+                 (sm.kind == K::line ? " of " + knots + " local linear fits"
+                  : sm.kind == K::median ? " of " + knots + " running medians" : "");
       out.push_back(c);
     }
   }
@@ -74,11 +79,11 @@ OperatorModel fit_profile(Op op, const OpSamples& s, int folds) {
   if (!is_surface_op(op)) {
     candidates = curve_candidates();
   } else if (op == Op::attn_decode) {
-    candidates = {{"per-batch-size linear interpolation in kv_cache_size, linear between batch sizes", false, 0},
-                  {"as linear, on 3-knot local linear fits in kv_cache_size", false, 1}};
+    candidates = {{"per-batch-size linear interpolation in kv_cache_size, linear between batch sizes", false, {}},
+                  {"as linear, on 3-knot local linear fits in kv_cache_size", false, {Smoothing::Kind::line, 1}}};
   } else {
-    candidates = {{"per-chunk linear interpolation in kv_cache_size, linear in chunk between chunks", false, 0},
-                  {"per-chunk linear interpolation in kv_cache_size, linear in chunk^2 between chunks", true, 0}};
+    candidates = {{"per-chunk linear interpolation in kv_cache_size, linear in chunk between chunks", false, {}},
+                  {"per-chunk linear interpolation in kv_cache_size, linear in chunk^2 between chunks", true, {}}};
   }
   double best = std::numeric_limits<double>::infinity();
   const Candidate* chosen = nullptr;

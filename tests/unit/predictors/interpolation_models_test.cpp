@@ -14,7 +14,7 @@ namespace {
 
 TEST(Curve, InterpolatesThroughAveragedKnotsAndExtrapolatesFromTheLast) {
   // y = 2x + 1 at x = 1, 2, 4, 8; x = 4 measured twice (8 and 10: mean 9).
-  const Curve c = Curve::fit({8, 1, 4, 2, 4}, {17, 3, 8, 5, 10}, 0);
+  const Curve c = Curve::fit({8, 1, 4, 2, 4}, {17, 3, 8, 5, 10});
   ASSERT_EQ(c.xs, (std::vector<double>{1, 2, 4, 8}));
   EXPECT_DOUBLE_EQ(c.eval(4).ms, 9);
   EXPECT_DOUBLE_EQ(c.eval(3).ms, 7);  // halfway between 5 and 9
@@ -30,10 +30,23 @@ TEST(Curve, InterpolatesThroughAveragedKnotsAndExtrapolatesFromTheLast) {
 
 TEST(Curve, SmoothingFitsLocalLinesThatKeepLinearTrendsOnUnevenKnots) {
   // Evenly spaced: the local line through 3 knots at its centre is their mean.
-  EXPECT_EQ(Curve::fit({1, 2, 3, 4}, {1, 4, 1, 4}, 1).ys, (std::vector<double>{1, 2, 3, 4}));
+  const Smoothing line1{Smoothing::Kind::line, 1};
+  EXPECT_EQ(Curve::fit({1, 2, 3, 4}, {1, 4, 1, 4}, line1).ys, (std::vector<double>{1, 2, 3, 4}));
   // y = 3x on knots whose spacing changes: unchanged (a moving mean would bend it at x = 4).
-  const Curve c = Curve::fit({1, 2, 4, 8, 16}, {3, 6, 12, 24, 48}, 2);
+  const Curve c = Curve::fit({1, 2, 4, 8, 16}, {3, 6, 12, 24, 48}, {Smoothing::Kind::line, 2});
   for (std::size_t i = 0; i < c.xs.size(); ++i) EXPECT_NEAR(c.ys[i], 3 * c.xs[i], 1e-12);
+}
+
+TEST(Curve, RunningMediansRemoveAnOutlyingTiming) {
+  const Curve c = Curve::fit({1, 2, 3, 4, 5, 6}, {1, 2, 30, 4, 5, 6}, {Smoothing::Kind::median, 1});
+  EXPECT_EQ(c.ys, (std::vector<double>{1, 2, 4, 5, 5, 6}));
+}
+
+TEST(Curve, GeometricInterpolationIsLinearInLogTime) {
+  const Curve c = Curve::fit({1, 3}, {1, 9}, {}, false, true);
+  EXPECT_NEAR(c.eval(2).ms, 3, 1e-12);
+  const Curve loglog = Curve::fit({1, 4}, {1, 16}, {}, true, true);  // y = x^2
+  EXPECT_NEAR(loglog.eval(2).ms, 4, 1e-12);
 }
 
 TEST(Surface, IsExactOnBilinearDataInsideAndOnItsBasisOutside) {
@@ -48,7 +61,7 @@ TEST(Surface, IsExactOnBilinearDataInsideAndOnItsBasisOutside) {
       y.push_back(f(gi, ci));
     }
   }
-  const Surface s = Surface::fit(g, c, y, false, 0);
+  const Surface s = Surface::fit(g, c, y, false, {});
   EXPECT_DOUBLE_EQ(s.eval(3, 512).ms, f(3, 512));
   EXPECT_DOUBLE_EQ(s.eval(3, 544).ms, f(3, 544));  // linear in c between knots
   EXPECT_TRUE(s.eval(3, 544).in_domain);
