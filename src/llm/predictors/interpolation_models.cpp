@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <spdlog/fmt/fmt.h>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -17,12 +18,6 @@ namespace {
 constexpr int kBasisSize = 5;
 
 std::array<double, kBasisSize> basis(double g, double c) { return {1.0, g, g * g, c, g * c}; }
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 // Index of the last key <= v (keys sorted ascending, v within [front, back]).
 std::size_t lower_index(const std::vector<double>& keys, double v) {
@@ -160,8 +155,8 @@ std::string Surface::domain(const char* g_name, const char* c_name) const {
     c_lo = std::min(c_lo, k.xs.front());
     c_hi = std::max(c_hi, k.xs.back());
   }
-  return std::string(g_name) + " " + number(keys.front()) + ".." + number(keys.back()) + " x " + c_name + " " +
-         number(c_lo) + ".." + number(c_hi) + " (" + std::to_string(keys.size()) + " " + g_name + " values)";
+  return fmt::format("{0} {1:g}..{2:g} x {3} {4:g}..{5:g} ({6} {0} values)", g_name, keys.front(), keys.back(), c_name,
+                     c_lo, c_hi, keys.size());
 }
 
 }  // namespace llmsim::llm::detail

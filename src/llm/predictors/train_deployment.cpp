@@ -3,6 +3,7 @@
 // lowest k-fold held-out error, or else a roofline calibrated on the nearest hardware that has a profile.
 #include <boost/uuid/detail/sha1.hpp>
 #include <cstdio>
+#include <spdlog/fmt/fmt.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -59,12 +60,6 @@ std::vector<double> pick(const std::vector<double>& v, const std::vector<std::si
   return out;
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 bool is_surface_op(Op op) { return op == Op::attn_decode || op == Op::attn_prefill; }
 
 // Chooses and fits the model of one operator with profile rows.
@@ -114,8 +109,8 @@ OperatorModel fit_profile(Op op, const OpSamples& s, int folds) {
   } else {
     m.kind = OperatorModel::Kind::curve;
     m.curve = Curve::fit(s.a, s.y, chosen->smoothing, chosen->log_x, chosen->log_y);
-    m.info.domain = "num_tokens " + number(m.curve.xs.front()) + ".." + number(m.curve.xs.back()) + " (" +
-                    std::to_string(m.curve.xs.size()) + " values)";
+    m.info.domain = fmt::format("num_tokens {:g}..{:g} ({} values)", m.curve.xs.front(), m.curve.xs.back(),
+                                m.curve.xs.size());
   }
   return m;
 }
@@ -171,9 +166,9 @@ OperatorModel fit_roofline(Op op, const PredictorConfig& config, const ReplicaCo
     m.info.file = dir;
     m.info.samples = m.roofline.samples;
     m.info.heldout_mape_percent = m.roofline.mape_percent;
-    m.info.domain = "calibrated on " + fs::path(dir).filename().string() + " (efficiency flops " +
-                    number(m.roofline.flops_efficiency) + ", bytes " + number(m.roofline.bytes_efficiency) +
-                    ", overhead " + number(m.roofline.overhead_ms) + " ms)";
+    m.info.domain = fmt::format("calibrated on {} (efficiency flops {:g}, bytes {:g}, overhead {:g} ms)",
+                                fs::path(dir).filename().string(), m.roofline.flops_efficiency,
+                                m.roofline.bytes_efficiency, m.roofline.overhead_ms);
     return m;
   }
   throw InputError(std::string("no profile of ") + op_name(op) + " for " + r.model.name + " on " +

@@ -21,28 +21,31 @@ class VidurTablePredictor final : public StagePredictor {
 
  private:
 
-  std::string dir_;
+  PerOp<std::string> files_;  // "" for an operator the deployment does not use
   PerOp<std::optional<TokenTable>> tokens_;
   DecodeTable decode_;
   PrefillTable prefill_;
 };
 
 VidurTablePredictor::VidurTablePredictor(const PredictorConfig& config, const ClusterConfig& cluster)
-    : StagePredictor(config, cluster),
-      dir_(config.table_dir),
-      decode_(find_table_file(dir_, op_name(Op::attn_decode))),
-      prefill_(find_table_file(dir_, op_name(Op::attn_prefill))) {
+    : StagePredictor(config, cluster) {
   for (int i = 0; i < kNumOps; ++i) {
     const auto op = static_cast<Op>(i);
-    if (op == Op::attn_decode || op == Op::attn_prefill) continue;
     if (op == Op::all_reduce && tensor_parallel() == 1) continue;
     if (op == Op::send_recv && num_stages() == 1) continue;
-    tokens_[static_cast<std::size_t>(i)].emplace(find_table_file(dir_, op_name(op)));
+    const std::string& file = files_[static_cast<std::size_t>(i)] = find_table_file(config.table_dir, op_name(op));
+    if (op == Op::attn_decode) {
+      decode_ = DecodeTable(file);
+    } else if (op == Op::attn_prefill) {
+      prefill_ = PrefillTable(file);
+    } else {
+      tokens_[static_cast<std::size_t>(i)].emplace(file);
+    }
   }
   const std::int64_t g = config.kv_cache_prediction_granularity;
   if (decode_.granularity() != g || prefill_.granularity() != g) {
     throw ConfigError("execution_time_predictor.kv_cache_prediction_granularity: " + std::to_string(g) +
-                      " does not match the tables in '" + dir_ + "' (grid step " +
+                      " does not match the tables in '" + config.table_dir + "' (grid step " +
                       std::to_string(decode_.granularity()) + ")");
   }
 }
@@ -57,22 +60,16 @@ std::vector<OperatorInfo> VidurTablePredictor::describe() const {
   std::vector<OperatorInfo> out;
   for (int i = 0; i < kNumOps; ++i) {
     const auto op = static_cast<Op>(i);
+    const std::string& file = files_[static_cast<std::size_t>(i)];
+    if (file.empty()) continue;
     OperatorInfo info;
     info.op = op;
     info.data = "vidur_table";
     info.method = "table";
-    if (op == Op::attn_decode) {
-      info.file = find_table_file(dir_, op_name(op));
-      info.domain = decode_.domain();
-    } else if (op == Op::attn_prefill) {
-      info.file = find_table_file(dir_, op_name(op));
-      info.domain = prefill_.domain();
-    } else if (const auto& t = tokens_[static_cast<std::size_t>(i)]) {
-      info.file = find_table_file(dir_, op_name(op));
-      info.domain = "num_tokens 1.." + std::to_string(t->max_tokens());
-    } else {
-      continue;
-    }
+    info.file = file;
+    info.domain = op == Op::attn_decode    ? decode_.domain()
+                  : op == Op::attn_prefill ? prefill_.domain()
+                                           : "num_tokens 1.." + std::to_string(tokens_[static_cast<std::size_t>(i)]->max_tokens());
     out.push_back(std::move(info));
   }
   return out;
