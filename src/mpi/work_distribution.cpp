@@ -141,11 +141,16 @@ void distribute_work(const std::vector<std::size_t>& items, const WorkFn& work, 
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   if (ranks == 1) {
     for (const std::size_t item : items) done(item, 0, work(item));
-  } else if (rank == 0) {
+    return;
+  }
+  if (rank == 0) {
     run_dispatcher(items, &work, done, ranks - 1);
   } else {
     run_worker(work);
   }
+  // Requests of a later distribution use the same tags: no rank may send one while rank 0 still serves this one
+  // (it would be answered "stop" here and that rank would skip the later distribution).
+  check(MPI_Barrier(MPI_COMM_WORLD), "Barrier");
 }
 
 int num_work_groups(int ranks, int group_size) {
@@ -166,10 +171,11 @@ void distribute_work_in_groups(const std::vector<std::size_t>& items, int group_
         "Comm_split");
   if (rank == 0) {
     run_dispatcher(items, nullptr, done, groups);
-    return;
+  } else {
+    run_group_member(group, work);
+    MPI_Comm_free(&group);
   }
-  run_group_member(group, work);
-  MPI_Comm_free(&group);
+  check(MPI_Barrier(MPI_COMM_WORLD), "Barrier");  // as in distribute_work
 }
 
 }  // namespace llmsim::mpi

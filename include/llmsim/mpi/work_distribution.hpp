@@ -20,9 +20,9 @@ using DoneFn = std::function<void(std::size_t item, int rank, double seconds)>;
 /// Hands `items` (meaningful on rank 0 only; the order is the hand-out order) to ranks one at a time: a rank
 /// asks for the next item whenever it is idle, so long and short items balance themselves. Rank 0 dispatches
 /// from its main thread (the only thread that calls MPI, polling every millisecond) and works in a second
-/// thread, so every rank works. Returns on every rank once all items are done. An exception thrown by `work`
-/// propagates on the rank that ran it; the caller must then abort the job (abort_all), as the other ranks may
-/// be waiting for it. Without MPI (one rank) items simply run in order.
+/// thread, so every rank works. Returns on every rank once all items are done, after a barrier, so that
+/// consecutive calls never mix. An exception thrown by `work` propagates on the rank that ran it; the caller must
+/// then abort the job (abort_all), as the other ranks may be waiting for it. Without MPI (one rank) items simply run in order.
 void distribute_work(const std::vector<std::size_t>& items, const WorkFn& work, const DoneFn& done);
 
 /// Number of groups distribute_work_in_groups forms from `ranks` ranks, or 0 if they cannot be formed
