@@ -12,25 +12,25 @@ double ExecutionTime::model_time_s() const {
   return (block * num_layers + pipeline_parallel_communication) * 1e-3;
 }
 
-double ExecutionTime::stage_time_ms(Op op) const {
-  double per_layer = 0;
-  switch (op) {
-    case Op::attn_pre_proj: per_layer = attention_pre_proj; break;
-    case Op::attn_post_proj: per_layer = attention_post_proj; break;
-    case Op::attn_rope: per_layer = attention_rope; break;
-    case Op::attn_kv_cache_save: per_layer = attention_kv_cache_save; break;
-    case Op::attn_decode: per_layer = attention_decode; break;
-    case Op::attn_prefill: per_layer = attention_prefill; break;
-    case Op::mlp_up_proj: per_layer = mlp_up_proj; break;
-    case Op::mlp_down_proj: per_layer = mlp_down_proj; break;
-    case Op::mlp_act: per_layer = mlp_act; break;
-    case Op::input_layernorm: per_layer = attn_norm; break;
-    case Op::post_attention_layernorm: per_layer = mlp_norm; break;
-    case Op::add: per_layer = add; break;
-    case Op::all_reduce: per_layer = 2 * tensor_parallel_communication; break;
-    case Op::send_recv: return pipeline_parallel_communication;
-  }
-  return per_layer * num_layers;
+void ExecutionTime::add_stage_ms(PerOp<std::array<double, kNumSources>>& acc) const {
+  const auto layers = static_cast<double>(num_layers);
+  const auto put = [&](Op op, double ms) {
+    acc[static_cast<std::size_t>(op)][static_cast<std::size_t>(source[static_cast<std::size_t>(op)])] += ms;
+  };
+  put(Op::attn_pre_proj, attention_pre_proj * layers);
+  put(Op::attn_post_proj, attention_post_proj * layers);
+  put(Op::attn_rope, attention_rope * layers);
+  put(Op::attn_kv_cache_save, attention_kv_cache_save * layers);
+  put(Op::attn_decode, attention_decode * layers);
+  put(Op::attn_prefill, attention_prefill * layers);
+  put(Op::mlp_up_proj, mlp_up_proj * layers);
+  put(Op::mlp_down_proj, mlp_down_proj * layers);
+  put(Op::mlp_act, mlp_act * layers);
+  put(Op::input_layernorm, attn_norm * layers);
+  put(Op::post_attention_layernorm, mlp_norm * layers);
+  put(Op::add, this->add * layers);
+  put(Op::all_reduce, 2 * tensor_parallel_communication * layers);
+  put(Op::send_recv, pipeline_parallel_communication);
 }
 
 }  // namespace llmsim::llm

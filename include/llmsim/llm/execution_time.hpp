@@ -35,8 +35,9 @@ struct ExecutionTime {
   double model_time_s() const;
   /// Total stage time in seconds. CPU overheads are not modelled (Vidur's default skips them).
   double total_time_s() const { return model_time_s(); }
-  /// What `op` adds to this stage's time, in ms: per-layer times x layers, the all-reduce twice per layer.
-  double stage_time_ms(Op op) const;
+  /// Adds what each operator contributes to this stage's time (ms: per-layer times x layers, the all-reduce twice
+  /// per layer, send_recv once) to `acc[operator][its source]`.
+  void add_stage_ms(PerOp<std::array<double, kNumSources>>& acc) const;
 };
 
 /// How a predictor predicts one operator, for the provenance record of every result.

@@ -47,11 +47,7 @@ class ReplicaMetrics {
   std::int64_t num_batches_ = 0;
   std::int64_t batch_requests_ = 0;
   std::int64_t batch_tokens_ = 0;
-  struct OperatorTime {
-    double ms = 0;
-    std::int64_t stages = 0;
-  };
-  PerOp<std::array<OperatorTime, kNumSources>> operator_times_{};
+  PerOp<std::array<double, kNumSources>> operator_ms_{};  // simulated GPU time by operator and source
   std::vector<BatchRecord> batches_;
   std::vector<BatchStageRecord> batch_stages_;
 };

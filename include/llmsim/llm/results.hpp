@@ -111,7 +111,6 @@ struct OperatorTimeRecord {
   std::int32_t source_id = 0;    ///< llm::Source
   std::int32_t padding = 0;
   double gpu_time_ms = 0;
-  std::int64_t num_stages = 0;  ///< batch stages in which the operator took time from this source
 
   bool operator==(const OperatorTimeRecord&) const = default;
 };

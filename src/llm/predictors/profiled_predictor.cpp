@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::int64_t kMaxDenseTokens = 1 << 16;
 
-class ProfiledPredictor final : public StagePredictor {
+class ProfiledPredictor final : public StagePredictor<ProfiledPredictor> {
  public:
   ProfiledPredictor(const PredictorConfig& config, const ClusterConfig& cluster, TrainedDeployment trained);
   std::vector<OperatorInfo> describe() const override;

@@ -13,7 +13,7 @@ namespace llmsim::llm::detail {
 
 namespace {
 
-class VidurTablePredictor final : public StagePredictor {
+class VidurTablePredictor final : public StagePredictor<VidurTablePredictor> {
  public:
   VidurTablePredictor(const PredictorConfig& config, const ClusterConfig& cluster);
   std::vector<OperatorInfo> describe() const override;
@@ -31,8 +31,8 @@ VidurTablePredictor::VidurTablePredictor(const PredictorConfig& config, const Cl
     : StagePredictor(config, cluster) {
   for (int i = 0; i < kNumOps; ++i) {
     const auto op = static_cast<Op>(i);
-    if (op == Op::all_reduce && tensor_parallel() == 1) continue;
-    if (op == Op::send_recv && num_stages() == 1) continue;
+    if (op == Op::all_reduce && shape().tensor_parallel == 1) continue;
+    if (op == Op::send_recv && shape().num_stages == 1) continue;
     const std::string& file = files_[static_cast<std::size_t>(i)] = find_table_file(config.table_dir, op_name(op));
     if (op == Op::attn_decode) {
       decode_ = DecodeTable(file);

@@ -21,13 +21,7 @@ void ReplicaMetrics::on_memory_sample(double percent) {
 
 void ReplicaMetrics::on_stage_start(int stage, SimTime start, SimTime duration, double mfu_percent,
                                     const Batch& batch, const ExecutionTime& time) {
-  for (int op = 0; op < kNumOps; ++op) {
-    const double ms = time.stage_time_ms(static_cast<Op>(op));
-    if (ms == 0) continue;
-    OperatorTime& t = operator_times_[static_cast<std::size_t>(op)][static_cast<std::size_t>(time.source[static_cast<std::size_t>(op)])];
-    t.ms += ms;
-    ++t.stages;
-  }
+  time.add_stage_ms(operator_ms_);
   StageAccumulator& s = stages_[static_cast<std::size_t>(stage)];
   ++s.count;
   s.busy += duration;
@@ -68,8 +62,8 @@ void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) {
                                        memory_sum_ / static_cast<double>(memory_samples_), memory_peak_});
   for (int op = 0; op < kNumOps; ++op) {
     for (int source = 0; source < kNumSources; ++source) {
-      const OperatorTime& t = operator_times_[static_cast<std::size_t>(op)][static_cast<std::size_t>(source)];
-      if (t.stages > 0) out.operator_times.push_back(OperatorTimeRecord{replica_, op, source, 0, t.ms, t.stages});
+      const double ms = operator_ms_[static_cast<std::size_t>(op)][static_cast<std::size_t>(source)];
+      if (ms != 0) out.operator_times.push_back(OperatorTimeRecord{replica_, op, source, 0, ms});
     }
   }
   out.batches.insert(out.batches.end(), batches_.begin(), batches_.end());
