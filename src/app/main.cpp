@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli_options.hpp"
+#include "inspect_commands.hpp"
 #include "predictor_cache_option.hpp"
 #include "launch.hpp"
 
@@ -21,7 +22,6 @@ int main(int argc, char** argv) {
       "be served (results are still written), 1 internal error or a failed rank.",
       "llmsim"};
   cli.add_option("-c,--config", opt.config_path, "Simulation config (YAML); see configs/examples/")
-      ->required()
       ->check(CLI::ExistingFile);
   cli.add_option("-o,--output", opt.output_path, "HDF5 results file (written atomically)")->capture_default_str();
   cli.add_option("--set", opt.overrides,
@@ -47,11 +47,40 @@ int main(int argc, char** argv) {
   llmsim::app::add_predictor_cache_option(cli);
   cli.add_flag("--print-config", opt.print_config, "Print the resolved config as JSON and exit");
   cli.add_flag("-q,--quiet", opt.quiet, "Only print warnings and errors");
+  llmsim::app::InspectOptions inspect;
+  const auto inspect_command = [&](const char* name, const char* what) {
+    CLI::App* cmd = cli.add_subcommand(name, what);
+    cmd->add_option("-c,--config", inspect.config_path, "Simulation config (YAML) naming the deployment")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--set", inspect.overrides, "Override a config key (repeatable), as for a run");
+    cmd->add_flag("--json", inspect.json, "Print JSON");
+    return cmd;
+  };
+  CLI::App* plan = inspect_command(
+      "plan", "Print the memory plan (parameters, KV cache, batch limits, blocks) and parallel layout of the config's "
+              "replicas, exactly as the simulation computes them; exit 2 if not even one request fits");
+  CLI::App* predict = inspect_command(
+      "predict", "Print each operator's predicted time (and its source) for one batch on every pipeline stage, "
+                 "exactly as the simulation sums it, e.g. llmsim predict -c X.yaml --prefill 512 --prefill 128:1024 "
+                 "--decode 2000x32");
+  predict->add_option("--prefill", inspect.prefills,
+                      "CHUNK[:KV]: a request prefilling CHUNK tokens this iteration with KV tokens already cached "
+                      "(repeatable)");
+  predict->add_option("--decode", inspect.decodes,
+                      "KV[xCOUNT]: COUNT requests (default 1) decoding one token with a context of KV tokens "
+                      "(repeatable)");
+  cli.require_subcommand(0, 1);
   try {
     cli.parse(argc, argv);
+    if (!plan->parsed() && !predict->parsed() && opt.config_path.empty()) {
+      throw CLI::RequiredError("--config");
+    }
   } catch (const CLI::ParseError& e) {
     const int code = launch.rank() == 0 ? cli.exit(e) : (e.get_exit_code() == 0 ? 0 : 2);
     return code == 0 ? 0 : 2;
   }
+  if (plan->parsed()) return llmsim::app::run_inspect(llmsim::app::plan_command, inspect);
+  if (predict->parsed()) return llmsim::app::run_inspect(llmsim::app::predict_command, inspect);
   return launch.run(opt);
 }

@@ -2,6 +2,7 @@
 // Memory planner arithmetic, reproducing Vidur's float semantics (vidur/scheduler/utils/memory_planner.py).
 #include "llmsim/llm/memory_planner.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -58,6 +59,38 @@ MemoryPlanner::MemoryPlanner(const ReplicaConfig& r, std::int64_t max_request_to
                       " GB); raise the parallelism or lower max_tokens / memory_margin_fraction");
   }
   max_batch_size_ = static_cast<std::int64_t>(batch);
+}
+
+ReplicaPlan plan_replica(const ReplicaConfig& r, const ReplicaSchedulerConfig& scheduler,
+                         std::int64_t max_request_tokens) {
+  const ModelSpec& m = r.model;
+  const int tp = r.tensor_parallel_size;
+  const std::int64_t hd = m.embedding_dim / m.num_q_heads;
+  ReplicaPlan p;
+  p.layers_per_stage = m.num_layers / r.num_pipeline_stages;
+  p.q_heads_per_device = m.num_q_heads / tp;
+  p.kv_heads_per_device = (m.num_kv_heads + tp - 1) / tp;
+  p.mlp_hidden_per_device = m.mlp_hidden_dim / tp;
+  p.params_per_device = params_per_device(r);
+  p.param_bytes_per_device = 2.0 * static_cast<double>(p.params_per_device);
+  p.available_bytes = static_cast<double>(static_cast<std::int64_t>(r.device.total_memory_gb * 1073741824.0)) *
+                      (1.0 - r.memory_margin_fraction);
+  p.kv_bytes_per_token_per_layer = 2 * 2 * hd * p.kv_heads_per_device;
+  p.kv_bytes_per_request = static_cast<double>(p.kv_bytes_per_token_per_layer * max_request_tokens * m.num_layers);
+  p.kv_bytes_per_request_per_device =
+      static_cast<double>(p.kv_bytes_per_token_per_layer * max_request_tokens * p.layers_per_stage);
+  p.max_request_tokens = max_request_tokens;
+  const MemoryPlanner planner(r, max_request_tokens);
+  p.planner_max_batch_size = planner.max_batch_size();
+  p.request_slots = planner.max_request_slots();
+  p.max_batch_size = std::min<std::int64_t>(p.planner_max_batch_size, scheduler.batch_size_cap);
+  p.micro_batch_cap = scheduler.batch_size_cap / r.num_pipeline_stages;
+  p.block_size = scheduler.block_size;
+  p.max_blocks_per_sequence = max_request_tokens / scheduler.block_size;
+  p.num_blocks = scheduler.num_blocks.value_or(p.max_blocks_per_sequence * p.request_slots);
+  p.watermark_blocks =
+      static_cast<std::int64_t>(scheduler.watermark_blocks_fraction * static_cast<double>(p.num_blocks));
+  return p;
 }
 
 MfuCalculator::MfuCalculator(const ReplicaConfig& r)

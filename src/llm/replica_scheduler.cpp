@@ -14,12 +14,7 @@ ReplicaScheduler::ReplicaScheduler(const ReplicaSchedulerConfig& config, const R
     : config_(config),
       requests_(requests),
       num_stages_(replica.num_pipeline_stages),
-      max_blocks_per_sequence_(max_request_tokens / config.block_size) {
-  const MemoryPlanner planner(replica, max_request_tokens);
-  num_blocks_ = config.num_blocks.value_or(max_blocks_per_sequence_ * planner.max_request_slots());
-  max_batch_size_ = std::min<std::int64_t>(planner.max_batch_size(), config.batch_size_cap);
-  watermark_blocks_ = static_cast<std::int64_t>(config.watermark_blocks_fraction * static_cast<double>(num_blocks_));
-}
+      plan_(plan_replica(replica, config, max_request_tokens)) {}
 
 std::vector<Batch> ReplicaScheduler::on_schedule() {
   std::vector<Batch> batches;
@@ -39,13 +34,13 @@ void ReplicaScheduler::on_batch_end(const Batch& batch) {
 }
 
 double ReplicaScheduler::memory_usage_percent() const {
-  return static_cast<double>(num_allocated_blocks_) * 100.0 / static_cast<double>(num_blocks_);
+  return static_cast<double>(num_allocated_blocks_) * 100.0 / static_cast<double>(plan_.num_blocks);
 }
 
 void ReplicaScheduler::allocate(RequestId id, std::int64_t num_blocks) {
   num_allocated_blocks_ += num_blocks;
   allocation_map_[id] += num_blocks;
-  LLMSIM_ASSERT(num_allocated_blocks_ <= num_blocks_, "allocated more KV blocks than exist");
+  LLMSIM_ASSERT(num_allocated_blocks_ <= plan_.num_blocks, "allocated more KV blocks than exist");
 }
 
 void ReplicaScheduler::free(RequestId id) {

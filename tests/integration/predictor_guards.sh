@@ -55,4 +55,21 @@ expect_error no_calibration "no profile of|roofline_calibration_device" \
 expect_error no_bandwidth "device 'x2': memory_bandwidth_gbps is required" \
   -c "$profiled" --set cluster.replica.device="{name: x2, fp16_tflops: 100, total_memory_gb: 80}" --predictor-cache none
 expect_error cross_node_tp "exceeds the 4 devices" -c "$profiled" --set cluster.replica.tensor_parallel_size=8
+
+# llmsim plan / predict: bad requests are refused with exit 2 and say why.
+expect_inspect_error() {  # expect_inspect_error NAME SUBSTRING ARGS...
+  local name=$1 want=$2; shift 2
+  "$llmsim" "$@" >"$dir/$name.out" 2>&1
+  local code=$?
+  [ $code -eq 2 ] || fail "$name: exit code $code, expected 2: $(cat "$dir/$name.out")"
+  grep -qF -- "$want" "$dir/$name.out" || fail "$name: message lacks '$want': $(cat "$dir/$name.out")"
+  echo "ok: $name"
+}
+expect_inspect_error plan_infeasible "not enough memory to store even a single request" \
+  plan -c "$profiled" --set cluster.replica.model=$configs/models/llama-2-70b.yaml
+expect_inspect_error predict_empty "describe a batch with --prefill" predict -c "$table"
+expect_inspect_error predict_bad_decode "'1' is not a whole number >= 2" predict -c "$table" --decode 1
+expect_inspect_error predict_bad_prefill "'x' is not a whole number >= 0" predict -c "$table" --prefill 512:x
+expect_inspect_error predict_out_of_table "outside the prediction table" predict -c "$table" --prefill 8192
+expect_inspect_error plan_no_config "--config is required" plan
 echo "all predictor guards OK"

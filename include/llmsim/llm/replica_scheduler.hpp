@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "llmsim/llm/batch.hpp"
+#include "llmsim/llm/memory_planner.hpp"
 #include "llmsim/llm/config.hpp"
 
 namespace llmsim::llm {
@@ -40,7 +41,7 @@ class ReplicaScheduler {
   /// True when nothing is pending and no request holds memory.
   bool is_empty() const { return request_queue_.empty() && allocation_map_.empty(); }
   double memory_usage_percent() const;
-  std::int64_t num_blocks() const { return num_blocks_; }
+  std::int64_t num_blocks() const { return plan_.num_blocks; }
   std::int64_t num_allocated_blocks() const { return num_allocated_blocks_; }
   int num_running_batches() const { return num_running_batches_; }
 
@@ -50,7 +51,7 @@ class ReplicaScheduler {
   /// Policy-specific handling of a finished batch (free completed requests, re-queue running ones).
   virtual void do_on_batch_end(const Batch& batch) = 0;
 
-  bool can_allocate(std::int64_t num_blocks) const { return num_blocks_ - num_allocated_blocks_ >= num_blocks; }
+  bool can_allocate(std::int64_t num_blocks) const { return plan_.num_blocks - num_allocated_blocks_ >= num_blocks; }
   void allocate(RequestId id, std::int64_t num_blocks);
   void free(RequestId id);
   bool is_allocated(RequestId id) const { return allocation_map_.contains(id); }
@@ -72,13 +73,13 @@ class ReplicaScheduler {
 
   const ReplicaSchedulerConfig& config() const { return config_; }
   int num_stages() const { return num_stages_; }
-  std::int64_t max_blocks_per_sequence() const { return max_blocks_per_sequence_; }
+  std::int64_t max_blocks_per_sequence() const { return plan_.max_blocks_per_sequence; }
   /// min(planner max batch size, batch_size_cap): Orca and FasterTransformer's batch limit.
-  std::int64_t max_batch_size() const { return max_batch_size_; }
+  std::int64_t max_batch_size() const { return plan_.max_batch_size; }
   /// batch_size_cap // P: vLLM, Sarathi and LightLLM's per-batch limit.
-  std::int64_t max_micro_batch_size() const { return config_.batch_size_cap / num_stages_; }
+  std::int64_t max_micro_batch_size() const { return plan_.micro_batch_cap; }
   /// int(watermark_blocks_fraction x num_blocks): free blocks vLLM/Sarathi keep when admitting.
-  std::int64_t watermark_blocks() const { return watermark_blocks_; }
+  std::int64_t watermark_blocks() const { return plan_.watermark_blocks; }
 
   std::deque<RequestId> request_queue_;
 
@@ -86,10 +87,7 @@ class ReplicaScheduler {
   ReplicaSchedulerConfig config_;
   RequestStore& requests_;
   int num_stages_;
-  std::int64_t max_blocks_per_sequence_;
-  std::int64_t max_batch_size_;
-  std::int64_t num_blocks_;
-  std::int64_t watermark_blocks_;
+  ReplicaPlan plan_;
   std::int64_t num_allocated_blocks_ = 0;
   int num_running_batches_ = 0;
   std::unordered_map<RequestId, std::int64_t> allocation_map_;

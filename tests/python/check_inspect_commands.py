@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""`llmsim plan` and `llmsim predict` report what a simulation uses.
+
+  check_inspect_commands.py LLMSIM CONFIG WORKDIR [--stages N]
+
+Runs CONFIG (one pipeline stage) with a Chrome trace, then
+* `llmsim plan --json`: its num_blocks equals every replica's num_blocks in the result file;
+* `llmsim predict --json`: for N batch stages of the run (the first ones, all prefill, and evenly spread later ones,
+  mixed and decode), the batch is rebuilt from the trace (each request's processed tokens replayed in order) and
+  the predicted stage time equals the simulated one to the nanosecond.
+"""
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+
+def run_json(cmd):
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("llmsim")
+    ap.add_argument("config")
+    ap.add_argument("workdir")
+    ap.add_argument("--stages", type=int, default=12)
+    args = ap.parse_args()
+    work = Path(args.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    h5, trace = work / "run.h5", work / "run.trace.json"
+    subprocess.run([args.llmsim, "-q", "-c", args.config, "-o", h5, "--chrome-trace", trace], check=True)
+    problems = []
+
+    plan = run_json([args.llmsim, "plan", "-c", args.config, "--json"])
+    with h5py.File(h5, "r") as f:
+        blocks = f["replicas"]["num_blocks"]
+        prompts = f["requests"]["num_prefill_tokens"]
+    if not (blocks == plan["num_blocks"]).all():
+        problems.append(f"plan num_blocks {plan['num_blocks']} != simulated {sorted(set(blocks))}")
+    print(f"plan: num_blocks {plan['num_blocks']}, max_batch_size {plan['max_batch_size']}")
+
+    events = json.load(open(trace))["traceEvents"]
+    events = sorted((e for e in events if e["ph"] == "X"), key=lambda e: (e["ts"], e["pid"]))
+    picks = set(range(args.stages // 2)) | set(np.linspace(0, len(events) - 1, args.stages // 2, dtype=int))
+    processed = {}
+    for k, e in enumerate(events):
+        ids, tokens = e["args"]["request_ids"], e["args"]["num_tokens"]
+        if k in picks:
+            cmd = [args.llmsim, "predict", "-c", args.config, "--json"]
+            for r, n in zip(ids, tokens):
+                done = processed.get(r, 0)
+                cmd += ["--prefill", f"{n}:{done}"] if done < prompts[r] else ["--decode", str(done)]
+            predicted_ns = round(run_json(cmd)["stages"][0]["total_time_s"] * 1e9)
+            simulated_ns = round(e["dur"] * 1000)
+            print(f"batch stage {k}: {len(ids)} request(s), predicted {predicted_ns} ns, simulated {simulated_ns} ns")
+            if predicted_ns != simulated_ns:
+                problems.append(f"batch stage {k}: predict gives {predicted_ns} ns, the simulation took {simulated_ns}")
+        for r, n in zip(ids, tokens):
+            processed[r] = processed.get(r, 0) + n
+            if processed[r] == prompts[r]:
+                processed[r] += 1  # the prefill iteration also produces the first output token
+    for p in problems:
+        print("FAIL:", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
