@@ -3,7 +3,7 @@
 
   check_inspect_commands.py LLMSIM CONFIG WORKDIR [--stages N]
 
-Runs CONFIG (one pipeline stage) with a Chrome trace, then
+Runs CONFIG with a Chrome trace, then
 * `llmsim plan --json`: its num_blocks equals every replica's num_blocks in the result file;
 * `llmsim predict --json`: for N batch stages of the run (the first ones, all prefill, and evenly spread later ones,
   mixed and decode), the batch is rebuilt from the trace (each request's processed tokens replayed in order) and
@@ -37,6 +37,8 @@ def main():
     problems = []
 
     plan = run_json([args.llmsim, "plan", "-c", args.config, "--json"])
+    last_stage = run_json([args.llmsim, "--print-config", "-c", args.config])["cluster"]["replica"][
+        "num_pipeline_stages"] - 1
     with h5py.File(h5, "r") as f:
         blocks = f["replicas"]["num_blocks"]
         prompts = f["requests"]["num_prefill_tokens"]
@@ -55,11 +57,14 @@ def main():
             for r, n in zip(ids, tokens):
                 done = processed.get(r, 0)
                 cmd += ["--prefill", f"{n}:{done}"] if done < prompts[r] else ["--decode", str(done)]
-            predicted_ns = round(run_json(cmd)["stages"][0]["total_time_s"] * 1e9)
+            predicted_ns = round(run_json(cmd)["stages"][e["tid"]]["total_time_s"] * 1e9)
             simulated_ns = round(e["dur"] * 1000)
-            print(f"batch stage {k}: {len(ids)} request(s), predicted {predicted_ns} ns, simulated {simulated_ns} ns")
+            print(f"batch stage {k} (pipeline stage {e['tid']}): {len(ids)} request(s), predicted {predicted_ns} ns, "
+                  f"simulated {simulated_ns} ns")
             if predicted_ns != simulated_ns:
                 problems.append(f"batch stage {k}: predict gives {predicted_ns} ns, the simulation took {simulated_ns}")
+        if e["tid"] != last_stage:
+            continue  # request state changes when the batch leaves the last stage
         for r, n in zip(ids, tokens):
             processed[r] = processed.get(r, 0) + n
             if processed[r] == prompts[r]:
