@@ -18,6 +18,9 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from model_guide import replay_batches  # noqa: E402  (the same replay the guide's demonstration uses)
+
 
 def run_json(cmd):
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
@@ -46,29 +49,20 @@ def main():
         problems.append(f"plan num_blocks {plan['num_blocks']} != simulated {sorted(set(blocks))}")
     print(f"plan: num_blocks {plan['num_blocks']}, max_batch_size {plan['max_batch_size']}")
 
-    events = json.load(open(trace))["traceEvents"]
-    events = sorted((e for e in events if e["ph"] == "X"), key=lambda e: (e["ts"], e["pid"]))
+    events = sorted((e for e in json.load(open(trace))["traceEvents"] if e["ph"] == "X"), key=lambda e: e["ts"])
     picks = set(range(args.stages // 2)) | set(np.linspace(0, len(events) - 1, args.stages // 2, dtype=int))
-    processed = {}
-    for k, e in enumerate(events):
-        ids, tokens = e["args"]["request_ids"], e["args"]["num_tokens"]
-        if k in picks:
-            cmd = [args.llmsim, "predict", "-c", args.config, "--json"]
-            for r, n in zip(ids, tokens):
-                done = processed.get(r, 0)
-                cmd += ["--prefill", f"{n}:{done}"] if done < prompts[r] else ["--decode", str(done)]
-            predicted_ns = round(run_json(cmd)["stages"][e["tid"]]["total_time_s"] * 1e9)
-            simulated_ns = round(e["dur"] * 1000)
-            print(f"batch stage {k} (pipeline stage {e['tid']}): {len(ids)} request(s), predicted {predicted_ns} ns, "
-                  f"simulated {simulated_ns} ns")
-            if predicted_ns != simulated_ns:
-                problems.append(f"batch stage {k}: predict gives {predicted_ns} ns, the simulation took {simulated_ns}")
-        if e["tid"] != last_stage:
-            continue  # request state changes when the batch leaves the last stage
-        for r, n in zip(ids, tokens):
-            processed[r] = processed.get(r, 0) + n
-            if processed[r] == prompts[r]:
-                processed[r] += 1  # the prefill iteration also produces the first output token
+    for k, (e, reqs) in enumerate(replay_batches(trace, prompts, last_stage)):
+        if k not in picks:
+            continue
+        cmd = [args.llmsim, "predict", "-c", args.config, "--json"]
+        for r, n, done in reqs:
+            cmd += ["--prefill", f"{n}:{done}"] if done < prompts[r] else ["--decode", str(done)]
+        predicted_ns = round(run_json(cmd)["stages"][e["tid"]]["total_time_s"] * 1e9)
+        simulated_ns = round(e["dur"] * 1000)
+        print(f"batch stage {k} (pipeline stage {e['tid']}): {len(reqs)} request(s), predicted {predicted_ns} ns, "
+              f"simulated {simulated_ns} ns")
+        if predicted_ns != simulated_ns:
+            problems.append(f"batch stage {k}: predict gives {predicted_ns} ns, the simulation took {simulated_ns}")
     for p in problems:
         print("FAIL:", p)
     return 1 if problems else 0
