@@ -17,7 +17,8 @@ struct RunMetadata {
   std::string partition = "single";  ///< how replicas were spread over ranks
 };
 
-/// Writes `path` atomically (to `path.tmp`, renamed on success): datasets /requests, /batches, /replica_stages,
+/// Writes `path` atomically (to a unique `path.tmp-<host>-<pid>-<n>`, renamed on success: concurrent writers of one
+/// path each leave a complete file, the last rename wins): datasets /requests, /batches, /replica_stages,
 /// /replicas as 1-D compound datasets, each with a JSON `units` attribute; root attributes from `meta`.
 /// Object timestamps are disabled, so equal results give byte-identical files.
 void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path);

@@ -5,10 +5,11 @@
 #include <filesystem>
 
 #include "llmsim/util/error.hpp"
+#include "llmsim/util/temp_path.hpp"
 
 namespace llmsim::io::detail {
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp"), out_(tmp_) {
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_(unique_temp_path(path_)), out_(tmp_) {
   if (!out_) throw Error(path_ + ": cannot open for writing");
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// AtomicFile: an output stream to `path.tmp` that becomes `path` only when commit() succeeds.
+// AtomicFile: an output stream to a unique temporary file that becomes `path` only when commit() succeeds.
 #pragma once
 
 #include <fstream>

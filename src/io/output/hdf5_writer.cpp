@@ -7,6 +7,7 @@
 
 #include "hdf5_support.hpp"
 #include "llmsim/io/result_writers.hpp"
+#include "llmsim/util/temp_path.hpp"
 
 namespace llmsim::io {
 
@@ -23,14 +24,17 @@ void write_file(const llm::SimulationResults& r, const RunMetadata& meta, const 
 
 void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by the checks above, not printed by HDF5
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = unique_temp_path(path);  // concurrent writers of one path never share it
   try {
     write_file(results, meta, tmp);
+    std::filesystem::rename(tmp, path);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::filesystem::remove(tmp);
+    throw Error(path + ": cannot replace it with the new results (" + e.code().message() + ")");
   } catch (...) {
     std::filesystem::remove(tmp);
     throw;
   }
-  std::filesystem::rename(tmp, path);
 }
 
 }  // namespace llmsim::io

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hdf5_support.hpp"
+#include "llmsim/util/temp_path.hpp"
 
 namespace llmsim::io {
 
@@ -126,7 +127,7 @@ std::size_t SweepStore::merge(const SweepFileInfo& info, bool allow_partial) con
                 " configurations are not finished (parts in " + parts_ + "):" + missing +
                 (num_missing > 10 ? "\n  ..." : ""));
   }
-  const std::string tmp = output_ + ".tmp";
+  const std::string tmp = unique_temp_path(output_);  // concurrent merges never share it
   std::size_t merged = 0;
   try {
     const Writer w(tmp);

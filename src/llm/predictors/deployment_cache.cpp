@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // On-disk cache of trained deployments: one JSON file per content key, written atomically.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "llmsim/util/temp_path.hpp"
 #include "trained_deployment.hpp"
 
 namespace llmsim::llm::detail {
@@ -104,9 +103,7 @@ std::string save_deployment(const TrainedDeployment& t, const std::string& dir) 
   const Json j = {{"version", kCacheVersion}, {"key", t.key}, {"deployment", t.deployment}, {"operators", ops}};
   fs::create_directories(dir);
   const std::string path = path_of(dir, t.key);
-  char host[256] = "host";
-  ::gethostname(host, sizeof host - 1);
-  const std::string tmp = path + ".tmp-" + host + "-" + std::to_string(::getpid());
+  const std::string tmp = unique_temp_path(path);
   {
     std::ofstream out(tmp, std::ios::binary);
     out << j.dump();

@@ -102,8 +102,12 @@ TEST(Hdf5Writer, EmptyTablesAreWritten) {
 TEST(Hdf5Writer, FailureLeavesNoFileBehind) {
   const fs::path path = temp_dir() / "no-such-dir" / "x.h5";
   EXPECT_THROW(write_hdf5(sample(), RunMetadata{}, path.string()), Error);
-  EXPECT_FALSE(fs::exists(path));
-  EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+  EXPECT_FALSE(fs::exists(path.parent_path()));
+  // The final rename fails (a directory is in the way): the complete temporary is removed too.
+  const fs::path blocked = temp_dir() / "blocked";
+  fs::create_directories(blocked / "x.h5" / "keep");
+  EXPECT_THROW(write_hdf5(sample(), RunMetadata{}, (blocked / "x.h5").string()), Error);
+  EXPECT_EQ(std::distance(fs::directory_iterator(blocked), fs::directory_iterator{}), 1);
 }
 
 TEST(CsvWriter, WritesOneFilePerTableWithHeaderAndExactValues) {
