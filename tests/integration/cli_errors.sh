@@ -20,6 +20,11 @@ expect_error bad_qps "qps" --config "$good" --set request_generator.interval_gen
 expect_error unknown_key "num_replica" --config "$good" --set cluster.num_replica=2
 printf 'cluster: [unclosed\n' > "$dir/broken.yaml"
 expect_error yaml_syntax "broken.yaml" --config "$dir/broken.yaml"
+# A key given twice is an error (yaml-cpp alone keeps the first silently), in a file, a --set value or a sweep.
+printf 'seed: 1\ncluster:\n  num_replicas: 2\n  num_replicas: 3\n' > "$dir/dup.yaml"
+expect_error duplicate_key "dup.yaml:4:3: key 'num_replicas' given twice (first at line 3)" --config "$dir/dup.yaml"
+expect_error duplicate_key_set "key 'name' given twice" --config "$good" \
+  --set "cluster.replica_scheduler={name: vllm, name: sarathi}"
 configs=$(cd "$(dirname "$good")/../.." && pwd)
 printf 'arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,100,10\n1.0,abc,10\n' > "$dir/bad_trace.csv"
 cat > "$dir/replay.yaml" <<EOF

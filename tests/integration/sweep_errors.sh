@@ -23,6 +23,17 @@ cat "$work/typo.log"
 grep -q "typo.yaml: axes.qps.values: required" "$work/typo.log" || fail "the message does not name file and key"
 [ ! -e "$work/typo.h5.parts" ] || fail "an invalid sweep created its parts directory"
 
+cat > "$work/dup.yaml" <<YAML
+base: $configs/examples/vidur-default-7b.yaml
+axes:
+  qps: {key: request_generator.interval_generator.qps, values: [1, 2]}
+  qps: {key: request_generator.interval_generator.qps, values: [3]}
+YAML
+"${launcher[@]}" "$sweep" run "$work/dup.yaml" -o "$work/dup.h5" >"$work/dup.log" 2>&1
+code=$?
+[ $code -eq 2 ] || fail "sweep with a key given twice: exit code $code, expected 2"
+grep -q "dup.yaml:4:3: key 'qps' given twice (first at line 3)" "$work/dup.log" || fail "duplicate key not named: $(cat "$work/dup.log")"
+
 cat > "$work/lightllm.yaml" <<YAML
 base: $configs/examples/vidur-default-7b.yaml
 axes:

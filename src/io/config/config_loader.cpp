@@ -14,22 +14,12 @@ namespace llmsim::io {
 
 namespace {
 
+using detail::load_yaml_file;
 using detail::YamlSection;
 constexpr std::int64_t kIntMax = std::numeric_limits<std::int64_t>::max();
 constexpr double kInf = std::numeric_limits<double>::max();
 
 int as_int(std::int64_t v) { return static_cast<int>(v); }
-
-YAML::Node load_yaml_file(const std::string& path) {
-  try {
-    return YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(path + ": cannot open file");
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                      ": YAML syntax error: " + e.msg);
-  }
-}
 
 // A catalog entry is either a path to a YAML file (relative to the naming file) or an inline mapping.
 YamlSection catalog_entry(YamlSection& parent, const std::string& name) {

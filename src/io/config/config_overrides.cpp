@@ -2,6 +2,8 @@
 // Applying --set overrides to the YAML tree.
 #include "config_overrides.hpp"
 
+#include "yaml_section.hpp"
+
 #include <filesystem>
 #include <set>
 
@@ -27,11 +29,7 @@ std::vector<std::string> split_key(const std::string& key) {
 }
 
 YAML::Node parse_value(const std::string& text, const std::string& override_text) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError("--set " + override_text + ": value is not valid YAML: " + e.msg);
-  }
+  return parse_yaml(text, "--set " + override_text);
 }
 
 }  // namespace

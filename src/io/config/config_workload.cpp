@@ -86,14 +86,6 @@ llm::RequestGeneratorConfig parse_request_generator(YamlSection s) {
 
 namespace {
 
-YAML::Node load_manifest(const std::string& path) {
-  try {
-    return YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ": cannot read the table manifest: " + e.what());
-  }
-}
-
 // A vidur_table directory's manifest.yaml says which deployment and grid its tables were built for; the config
 // must match it (predictor spec 6 item 16: Vidur never checks), and prediction_max_* must equal the grid.
 void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::ClusterConfig& cluster) {
@@ -102,7 +94,7 @@ void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::Cl
     s.fail("table_dir", "'" + c.table_dir + "' has no manifest.yaml saying which model, device, network device, "
                         "tensor_parallel_size, num_pipeline_stages and grid its tables were built for");
   }
-  YamlSection m(load_manifest(path), path, "");
+  YamlSection m(load_yaml_file(path), path, "");
   const llm::ReplicaConfig& r = cluster.replica;
   const auto same = [&](const char* key, const std::string& have, const std::string& config_key) {
     const std::string want = m.get_string(key, "");

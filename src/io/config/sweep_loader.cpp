@@ -233,13 +233,7 @@ sweep::Sweep load_sweep(const std::string& path) {
   sweep::Sweep sw;
   sw.file = path;
   sw.definition_text = read_text(path);
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(sw.definition_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-  }
-  YamlSection root(doc, path, "");
+  YamlSection root(detail::parse_yaml(sw.definition_text, path), path, "");
   sw.name = root.get_string("name", std::filesystem::path(path).stem().string());
   sw.base_config = root.get_path("base", true);
   std::vector<std::string> common;

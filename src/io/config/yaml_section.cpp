@@ -4,7 +4,10 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
+#include <map>
+#include <sstream>
 
 #include "llmsim/util/error.hpp"
 
@@ -20,7 +23,46 @@ std::string join(const std::vector<std::string>& items) {
 
 std::string describe(const YAML::Node& n) { return n.IsScalar() ? "'" + n.Scalar() + "'" : "a non-scalar value"; }
 
+std::string where(const std::string& origin, const YAML::Mark& m) {
+  return origin + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+void reject_duplicate_keys(const YAML::Node& n, const std::string& origin) {
+  if (n.IsSequence()) {
+    for (const YAML::Node& item : n) reject_duplicate_keys(item, origin);
+  }
+  if (!n.IsMap()) return;
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& kv : n) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
+    if (const auto [it, fresh] = seen.emplace(key, kv.first.Mark()); !fresh) {
+      throw ConfigError(where(origin, kv.first.Mark()) + ": key '" + key + "' given twice (first at line " +
+                        std::to_string(it->second.line + 1) + "); remove one");
+    }
+    reject_duplicate_keys(kv.second, origin);
+  }
+}
+
 }  // namespace
+
+YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
+  YAML::Node n;
+  try {
+    n = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(where(origin, e.mark) + ": YAML syntax error: " + e.msg);
+  }
+  reject_duplicate_keys(n, origin);
+  return n;
+}
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_yaml(text.str(), path);
+}
 
 YamlSection::YamlSection(YAML::Node node, std::string file, std::string prefix)
     : node_(node.IsDefined() ? node : YAML::Node()), file_(std::move(file)), prefix_(std::move(prefix)) {

@@ -15,6 +15,12 @@
 
 namespace llmsim::io::detail {
 
+/// Parses YAML `text` from `origin` (a file name, or "--set key=value"); a syntax error or a key given twice in one
+/// mapping (yaml-cpp would keep the first silently) is a ConfigError naming origin, line and column.
+YAML::Node parse_yaml(const std::string& text, const std::string& origin);
+/// Reads and parses the YAML file `path` likewise ("cannot open" if it cannot be read).
+YAML::Node load_yaml_file(const std::string& path);
+
 /// One mapping of a config file. Every key read is remembered; finish() rejects any other key, so typos and
 /// keys that do not apply to the selected policy are errors instead of being ignored.
 class YamlSection {
