@@ -9,6 +9,7 @@
 
 #include "app_logging.hpp"
 #include "cli_options.hpp"
+#include "output_path.hpp"
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/io/result_writers.hpp"
 #include "llmsim/llm/request_generator.hpp"
@@ -31,11 +32,6 @@ llm::SimulationConfig load(const CliOptions& opt) {
   return config;
 }
 
-void ensure_parent(const std::string& path) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
-}
-
 double peak_rss_mib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -44,7 +40,6 @@ double peak_rss_mib() {
 
 void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, const llm::SimulationResults& results,
                    int ranks, spdlog::logger& log) {
-  ensure_parent(opt.output_path);
   io::write_hdf5(results,
                  io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single"},
                  opt.output_path);
@@ -55,7 +50,6 @@ void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, c
     log.info("wrote CSV files into {}", dir);
   }
   if (!opt.chrome_trace_path.empty()) {
-    ensure_parent(opt.chrome_trace_path);
     io::write_chrome_trace(results, opt.chrome_trace_path);
     log.info("wrote {}", opt.chrome_trace_path);
   }
@@ -63,17 +57,27 @@ void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, c
 
 }  // namespace
 
-int run(const CliOptions& opt, des::Transport* transport) {
+int run(const CliOptions& options, des::Transport* transport) {
   const int rank = transport ? transport->rank() : 0;
   const int ranks = transport ? transport->size() : 1;
-  llm::SimulationConfig config = load(opt);
-  if (opt.print_config) {
+  llm::SimulationConfig config = load(options);
+  if (options.print_config) {
     if (rank == 0) std::printf("%s\n", io::config_to_json(config).c_str());
     return 0;
   }
+  // Output paths are checked (and links resolved) before anything is simulated; only rank 0 writes.
+  CliOptions opt = options;
+  if (rank == 0) {
+    const llm::RequestGeneratorConfig& g = config.request_generator;
+    const std::vector<std::string> inputs{options.config_path, g.trace_file, g.length.trace_file, g.interval.trace_file};
+    opt.output_path = prepare_output_path(options.output_path, inputs, "--output");
+    if (!opt.chrome_trace_path.empty()) {
+      opt.chrome_trace_path = prepare_output_path(options.chrome_trace_path, inputs, "--chrome-trace");
+    }
+  }
   config.metrics.enable_chrome_trace = config.metrics.enable_chrome_trace || !opt.chrome_trace_path.empty();
-  if (ranks > 1) std::filesystem::create_directories(opt.output_path + ".logs");
-  auto log = make_logger("llmsim", opt.quiet, opt.log_level, rank, ranks, opt.output_path + ".logs");
+  if (ranks > 1) std::filesystem::create_directories(options.output_path + ".logs");
+  auto log = make_logger("llmsim", opt.quiet, opt.log_level, rank, ranks, options.output_path + ".logs");
   const auto start = Clock::now();
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
   const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
