@@ -9,12 +9,12 @@
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/llm/result_stats.hpp"
 #include "llmsim/util/csv_table.hpp"
+#include "llmsim/util/error.hpp"
 
 namespace llmsim::app {
 
@@ -25,27 +25,16 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Minimum over `repeat` runs of making the predictor with `cache_dir` (after `prepare()`).
-template <typename Prepare>
-double min_make_seconds(llm::SimulationConfig config, const std::string& cache_dir, int repeat, Prepare prepare) {
+// Minimum over `repeat` runs of making the predictor with `cache_dir`.
+double min_make_seconds(llm::SimulationConfig config, const std::string& cache_dir, int repeat) {
   config.predictor.cache_dir = cache_dir;
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < repeat; ++i) {
-    prepare();
     const auto start = Clock::now();
     llm::make_execution_time_predictor(config.predictor, config.cluster);
     best = std::min(best, seconds_since(start));
   }
   return best;
-}
-
-// The Vidur table file of `op` in `dir`, or "" if there is none.
-std::string table_file(const std::string& dir, const std::string& op) {
-  const std::regex pattern(op + "_[0-9a-f]{8}_predictions\\.csv\\.gz");
-  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
-    if (std::regex_match(e.path().filename().string(), pattern)) return e.path().string();
-  }
-  return "";
 }
 
 }  // namespace
@@ -77,10 +66,10 @@ int predictor_train(const PredictorOptions& o) {
   }
   if (o.repeat > 0 && config.predictor.name == "profiled") {
     const std::string dir = (fs::temp_directory_path() / ("llmsim-predictor-bench-" + std::to_string(::getpid()))).string();
-    const double cold = min_make_seconds(config, "", o.repeat, [] {});
+    const double cold = min_make_seconds(config, "", o.repeat);
     fs::remove_all(dir);
-    min_make_seconds(config, dir, 1, [] {});  // fills the cache
-    const double warm = min_make_seconds(config, dir, o.repeat, [] {});
+    min_make_seconds(config, dir, 1);  // fills the cache
+    const double warm = min_make_seconds(config, dir, o.repeat);
     fs::remove_all(dir);
     std::printf("cold training: %.3f s   warm cache load: %.4f s   (min of %d)\n", cold, warm, o.repeat);
   }
@@ -94,9 +83,10 @@ int predictor_compare(const PredictorOptions& o) {
   bool ok = true;
   for (const llm::OperatorInfo& info : predictor->describe()) {
     const std::string op = llm::op_name(info.op);
-    const std::string file = table_file(o.tables_dir, op);
-    if (file.empty()) continue;
-    const CsvTable t = CsvTable::read(file);
+    const std::vector<std::string> files = llm::vidur_table_files(o.tables_dir, op);
+    if (files.empty()) continue;  // Vidur has no table for it (e.g. its table dir is for another TP)
+    if (files.size() > 1) throw InputError(o.tables_dir + ": several " + op + " tables; keep one");
+    const CsvTable t = CsvTable::read(files.front());
     const std::vector<double> vidur = t.numeric_column("prediction");
     std::vector<double> a, b;
     if (info.op == llm::Op::attn_decode) {

@@ -20,6 +20,10 @@ struct PredictorKind {
 const std::vector<PredictorKind>& predictor_kinds();
 std::vector<std::string> predictor_names();
 
+/// The `<op>_<hash>_predictions.csv.gz` files of Vidur's prediction tables in `dir`, sorted (vidur_table needs exactly
+/// one per operator it uses); InputError if `dir` is not a directory.
+std::vector<std::string> vidur_table_files(const std::string& dir, const std::string& op);
+
 /// The default predictor cache: $LLMSIM_PREDICTOR_CACHE if set ("" or "none" = no cache), else
 /// $XDG_CACHE_HOME/llmsim/predictors, else $HOME/.cache/llmsim/predictors, else none.
 std::string default_predictor_cache_dir();

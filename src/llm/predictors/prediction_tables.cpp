@@ -2,10 +2,12 @@
 // Loading and validating Vidur prediction tables into dense arrays; out-of-grid look-ups are input errors.
 #include "prediction_tables.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <regex>
 
+#include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/util/csv_table.hpp"
 #include "llmsim/util/error.hpp"
 
@@ -121,14 +123,7 @@ double PrefillTable::at(std::int64_t kv, std::int64_t chunk) const {
 }
 
 std::string find_table_file(const std::string& dir, const std::string& op) {
-  if (!std::filesystem::is_directory(dir)) {
-    throw InputError("execution_time_predictor.table_dir: '" + dir + "' is not a directory");
-  }
-  const std::regex pattern(op + "_[0-9a-f]{8}_predictions\\.csv\\.gz");
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (std::regex_match(entry.path().filename().string(), pattern)) found.push_back(entry.path().string());
-  }
+  const std::vector<std::string> found = vidur_table_files(dir, op);
   if (found.size() != 1) {
     throw InputError("execution_time_predictor.table_dir: '" + dir + "' must hold exactly one " + op +
                      "_<hash>_predictions.csv.gz file, found " + std::to_string(found.size()));
@@ -137,3 +132,20 @@ std::string find_table_file(const std::string& dir, const std::string& op) {
 }
 
 }  // namespace llmsim::llm::detail
+
+namespace llmsim::llm {
+
+std::vector<std::string> vidur_table_files(const std::string& dir, const std::string& op) {
+  if (!std::filesystem::is_directory(dir)) {
+    throw InputError("execution_time_predictor.table_dir: '" + dir + "' is not a directory");
+  }
+  const std::regex pattern(op + "_[0-9a-f]{8}_predictions\\.csv\\.gz");
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (std::regex_match(entry.path().filename().string(), pattern)) found.push_back(entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+}  // namespace llmsim::llm
