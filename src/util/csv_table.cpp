@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// CsvTable: zlib gzread (transparent for plain files), line splitting, std::from_chars conversion.
+// CsvTable: zlib gzread (transparent for plain files; a gzip stream must be complete, CRC and length checked),
+// line splitting, std::from_chars conversion.
 #include "llmsim/util/csv_table.hpp"
 
 #include <zlib.h>
@@ -20,10 +21,17 @@ std::string read_all(const std::string& path) {
   std::vector<char> buffer(1 << 16);
   for (;;) {
     const int n = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
-    if (n < 0) throw InputError(path + ": cannot read file (corrupt gzip?)");
+    if (n < 0) {
+      int code = Z_OK;
+      throw InputError(std::string(gzerror(file.get(), &code)) + " (corrupt gzip data)");
+    }
     if (n == 0) break;
     data.append(buffer.data(), static_cast<std::size_t>(n));
   }
+  // A gzip stream cut short reads like a shorter file; zlib reports it only here (Z_BUF_ERROR: no trailer).
+  int code = Z_OK;
+  const char* message = gzerror(file.get(), &code);
+  if (code != Z_OK) throw InputError(std::string(message) + " (truncated gzip file)");
   return data;
 }
 

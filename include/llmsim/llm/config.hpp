@@ -2,6 +2,7 @@
 // Typed, validated configuration of one simulation (Vidur's config surface, nested the same way).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -91,14 +92,24 @@ struct RoutingConfig {
   double bandwidth_bytes_per_s = 0;  ///< 0 = unlimited (sizes cost no time)
 
   /// Time to push `bytes` through the link, rounded up to whole ns; 0 for unlimited bandwidth.
-  SimTime transfer_time(std::int64_t bytes) const {
+  /// Sizes are doubles so that no product overflows; the config loader bounds every delay (max_delay_seconds).
+  SimTime transfer_time(double bytes) const {
     if (bandwidth_bytes_per_s <= 0 || bytes <= 0) return 0;
-    return static_cast<SimTime>(std::ceil(static_cast<double>(bytes) * 1e9 / bandwidth_bytes_per_s));
+    return static_cast<SimTime>(std::ceil(bytes * 1e9 / bandwidth_bytes_per_s));
+  }
+  double request_bytes(std::int64_t prompt_tokens) const {
+    return static_cast<double>(request_overhead_bytes) +
+           static_cast<double>(request_bytes_per_prompt_token) * static_cast<double>(prompt_tokens);
   }
   SimTime request_delay(std::int64_t prompt_tokens) const {
-    return latency + transfer_time(request_overhead_bytes + request_bytes_per_prompt_token * prompt_tokens);
+    return latency + transfer_time(request_bytes(prompt_tokens));
   }
-  SimTime load_notice_delay() const { return latency + transfer_time(load_notice_bytes); }
+  SimTime load_notice_delay() const { return latency + transfer_time(static_cast<double>(load_notice_bytes)); }
+  /// The longest message delay, in seconds computed without rounding, for prompts up to `max_prompt_tokens`.
+  double max_delay_seconds(std::int64_t max_prompt_tokens) const {
+    const double bytes = std::max(request_bytes(max_prompt_tokens), static_cast<double>(load_notice_bytes));
+    return simtime_to_seconds(latency) + (bandwidth_bytes_per_s > 0 ? bytes / bandwidth_bytes_per_s : 0.0);
+  }
 };
 
 struct ClusterConfig {

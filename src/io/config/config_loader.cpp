@@ -2,6 +2,8 @@
 // load_config: YAML -> validated SimulationConfig, with Vidur's defaults (spec 9) and per-policy keys.
 #include "llmsim/io/config_loader.hpp"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <filesystem>
 #include <limits>
 
@@ -18,6 +20,7 @@ using detail::load_yaml_file;
 using detail::YamlSection;
 constexpr std::int64_t kIntMax = std::numeric_limits<std::int64_t>::max();
 constexpr double kInf = std::numeric_limits<double>::max();
+constexpr double kMaxRoutingDelaySeconds = 1e6;  // a message slower than ~11.6 days is a unit mistake
 
 int as_int(std::int64_t v) { return static_cast<int>(v); }
 
@@ -173,6 +176,12 @@ llm::SimulationConfig load_config(const std::string& path, const std::vector<std
   c.time_limit_s = s.get_double("time_limit", 0, 0, kInf);
   c.cluster = parse_cluster(s.child("cluster"));
   c.request_generator = detail::parse_request_generator(s.child("request_generator"));
+  const double delay = c.cluster.routing.max_delay_seconds(c.request_generator.effective_max_tokens());
+  if (!(delay <= kMaxRoutingDelaySeconds)) {
+    s.fail("cluster.routing", fmt::format("a request of max_tokens ({}) would take {:g} s to reach its replica; at most "
+                                          "{:g} s (check the bandwidth and size units)",
+                                          c.request_generator.effective_max_tokens(), delay, kMaxRoutingDelaySeconds));
+  }
   c.predictor = detail::parse_predictor(s.child("execution_time_predictor"), c.cluster);
   c.predictor.cache_dir = llm::default_predictor_cache_dir();
   YamlSection m = s.child("metrics");

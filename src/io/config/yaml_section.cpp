@@ -2,6 +2,8 @@
 // YamlSection implementation: yaml-cpp conversions turned into ConfigErrors with file, key and valid range.
 #include "yaml_section.hpp"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,9 @@
 namespace llmsim::io::detail {
 
 namespace {
+
+constexpr double kMaxDurationSeconds = 1e9;       // ~31 years, far inside int64 nanoseconds
+constexpr double kMaxBytes = 1125899906842624.0;  // 2^50: sums and products of sizes stay exact and in range
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -181,6 +186,10 @@ std::optional<double> YamlSection::get_quantity(const std::string& name,
 SimTime YamlSection::get_duration(const std::string& name, SimTime fallback) {
   const std::optional<double> s = get_quantity(name, {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}},
                                                "a non-negative duration: a number of seconds or <number><ns|us|ms|s>");
+  if (s && !(*s < kMaxDurationSeconds)) {
+    fail(name, fmt::format("'{}' is too long; at most {:g} s (simulated time is int64 nanoseconds)", raw(name).Scalar(),
+                           kMaxDurationSeconds));
+  }
   return s ? seconds_to_simtime(*s) : fallback;
 }
 
@@ -190,6 +199,7 @@ std::int64_t YamlSection::get_bytes(const std::string& name, std::int64_t fallba
                    {{"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0},
                     {"GiB", 1073741824.0}},
                    "a non-negative size: a number of bytes or <number><B|KB|MB|GB|KiB|MiB|GiB>");
+  if (b && !(*b <= kMaxBytes)) fail(name, "'" + raw(name).Scalar() + "' is too large; at most 1 PiB (2^50 bytes)");
   return b ? static_cast<std::int64_t>(std::llround(*b)) : fallback;
 }
 

@@ -4,6 +4,7 @@
 
 #include "llmsim/util/csv_table.hpp"
 #include "llmsim/util/error.hpp"
+#include "trace_columns.hpp"
 #include "workload_generators.hpp"
 
 namespace llmsim::llm::detail {
@@ -96,11 +97,11 @@ class TraceLengths final : public LengthGenerator {
 
 TraceLengths::TraceLengths(const LengthGeneratorConfig& c) {
   const CsvTable t = CsvTable::read(c.trace_file);
-  const std::vector<double> ps = t.numeric_column("num_prefill_tokens");
-  const std::vector<double> ds = t.numeric_column("num_decode_tokens");
+  const std::vector<std::int64_t> ps = scaled_token_counts(t, "num_prefill_tokens", c.prefill_scale_factor);
+  const std::vector<std::int64_t> ds = scaled_token_counts(t, "num_decode_tokens", c.decode_scale_factor);
   for (std::size_t r = 0; r < t.rows(); ++r) {
-    auto p = static_cast<std::int64_t>(ps[r] * c.prefill_scale_factor);
-    auto d = static_cast<std::int64_t>(ds[r] * c.decode_scale_factor);
+    std::int64_t p = ps[r];
+    std::int64_t d = ds[r];
     const std::int64_t total = p + d;
     const auto diff = static_cast<double>(std::max<std::int64_t>(0, total - c.max_tokens));
     const double p_ratio = static_cast<double>(p) / static_cast<double>(total);

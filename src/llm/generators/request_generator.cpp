@@ -7,6 +7,7 @@
 
 #include "llmsim/util/csv_table.hpp"
 #include "llmsim/util/error.hpp"
+#include "trace_columns.hpp"
 #include "workload_generators.hpp"
 
 namespace llmsim::llm {
@@ -65,21 +66,28 @@ std::vector<Draft> synthetic_drafts(const RequestGeneratorConfig& c) {
   return out;
 }
 
+// Simulated time is int64 ns (about 292 years); arrivals are kept well inside it so that runs can end.
+constexpr double kMaxArrivalSeconds = 1e9;
+
 std::vector<Draft> trace_replay_drafts(const RequestGeneratorConfig& c) {
   const CsvTable t = CsvTable::read(c.trace_file);
   const std::vector<double> at = t.numeric_column("arrived_at");
-  const std::vector<double> ps = t.numeric_column("num_prefill_tokens");
-  const std::vector<double> ds = t.numeric_column("num_decode_tokens");
+  const std::vector<std::int64_t> ps = detail::scaled_token_counts(t, "num_prefill_tokens", c.prefill_scale_factor);
+  const std::vector<std::int64_t> ds = detail::scaled_token_counts(t, "num_decode_tokens", c.decode_scale_factor);
   std::vector<Draft> out;
   for (std::size_t r = 0; r < t.rows(); ++r) {
-    const std::int64_t d = std::max<std::int64_t>(1, static_cast<std::int64_t>(ds[r] * c.decode_scale_factor));
-    std::int64_t p = std::max<std::int64_t>(1, static_cast<std::int64_t>(ps[r] * c.prefill_scale_factor));
+    const std::int64_t d = std::max<std::int64_t>(1, ds[r]);
+    std::int64_t p = std::max<std::int64_t>(1, ps[r]);
     p -= std::max<std::int64_t>(0, p + d - c.max_tokens);  // Vidur shortens only the prompt (spec 7.3)
     if (p <= 0) {
       throw InputError(t.path() + ":" + std::to_string(t.line_of(r)) + ": " + std::to_string(d) +
                        " decode tokens leave no room for a prompt within max_tokens " + std::to_string(c.max_tokens));
     }
-    if (at[r] < 0) throw InputError(t.path() + ":" + std::to_string(t.line_of(r)) + ": negative arrived_at");
+    if (!(at[r] >= 0) || !(at[r] * c.time_scale_factor < kMaxArrivalSeconds)) {
+      throw InputError(t.path() + ":" + std::to_string(t.line_of(r)) + ": column 'arrived_at': " +
+                       std::to_string(at[r]) + " is not an arrival time (seconds, >= 0 and, scaled, below " +
+                       std::to_string(kMaxArrivalSeconds) + ")");
+    }
     out.push_back(Draft{at[r] * c.time_scale_factor, p, d});
   }
   return out;

@@ -2,6 +2,8 @@
 // Loading and validating Vidur prediction tables into dense arrays; out-of-grid look-ups are input errors.
 #include "prediction_tables.hpp"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -32,6 +34,18 @@ std::string op_of(const std::string& path) {
   return name.substr(0, name.find("_predictions") - 9);
 }
 
+// The 'prediction' column: one operator time in ms per grid point, finite and >= 0.
+std::vector<double> prediction_column(const CsvTable& t) {
+  std::vector<double> v = t.numeric_column("prediction");
+  for (std::size_t r = 0; r < v.size(); ++r) {
+    if (!std::isfinite(v[r]) || v[r] < 0) {
+      throw InputError(fmt::format("{}:{}: column 'prediction': {:g} is not a time (finite, >= 0 ms)", t.path(),
+                                   t.line_of(r), v[r]));
+    }
+  }
+  return v;
+}
+
 // Checks that the grid is complete and regular: keys must be exactly the expected ones in row order.
 void expect_key(const CsvTable& t, std::size_t row, std::int64_t got, std::int64_t want, const char* col) {
   if (got != want) {
@@ -49,7 +63,7 @@ TokenTable::TokenTable(const std::string& path) : op_(op_of(path)) {
     expect_key(t, r, as_int(keys[r], t, "num_tokens"), static_cast<std::int64_t>(r) + 1, "num_tokens");
   }
   if (t.rows() == 0) throw InputError(path + ": table has no rows");
-  values_ = t.numeric_column("prediction");
+  values_ = prediction_column(t);
 }
 
 double TokenTable::at(std::int64_t tokens) const {
@@ -75,7 +89,7 @@ DecodeTable::DecodeTable(const std::string& path) {
     expect_key(t, r, as_int(kv[r], t, "kv_cache_size"), static_cast<std::int64_t>(r % per_batch) * granularity_,
                "kv_cache_size");
   }
-  values_ = t.numeric_column("prediction");
+  values_ = prediction_column(t);
 }
 
 std::string DecodeTable::domain() const {
@@ -107,7 +121,7 @@ PrefillTable::PrefillTable(const std::string& path) {
                "kv_cache_size");
     expect_key(t, r, as_int(sq[r], t, "prefill_chunk_size_squared"), chunk * chunk, "prefill_chunk_size_squared");
   }
-  values_ = t.numeric_column("prediction");
+  values_ = prediction_column(t);
 }
 
 std::string PrefillTable::domain() const {

@@ -2,6 +2,8 @@
 // Profile CSV reading with Vidur's filters (predictor spec 3.6) and features (2.3).
 #include "profile_data.hpp"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -59,8 +61,12 @@ std::vector<double> target(const CsvTable& t, Op op) {
     t.numeric_column(col);  // throws, naming the columns present
   }
   std::vector<double> y = t.numeric_column(col, kNaN);
-  for (double& v : y) {
-    if (std::isnan(v) && zero_filled(op)) v = 0;
+  for (std::size_t r = 0; r < y.size(); ++r) {
+    if (std::isnan(y[r]) && zero_filled(op)) y[r] = 0;
+    if (std::isinf(y[r]) || y[r] < 0) {
+      throw InputError(
+          fmt::format("{}:{}: column '{}': {:g} is not a time (finite, >= 0 ms)", t.path(), t.line_of(r), col, y[r]));
+    }
   }
   return y;
 }
@@ -229,7 +235,7 @@ std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, boo
     if (it == memo.end()) it = memo.emplace(path, CsvTable::read(path)).first;
     const CsvTable& t = it->second;
     if (!t.has_column(target_column(op))) continue;
-    const auto y = t.numeric_column(target_column(op), kNaN);
+    const std::vector<double> y = target(t, op);
     const std::vector<std::size_t> rows = unique_rows(t);
     if (is_network_op(op)) {
       const auto workers = t.numeric_column("num_workers");

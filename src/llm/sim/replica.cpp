@@ -4,6 +4,7 @@
 
 #include "llmsim/llm/sim_events.hpp"
 #include "llmsim/util/assert.hpp"
+#include "llmsim/util/error.hpp"
 
 namespace llmsim::llm {
 
@@ -91,7 +92,12 @@ void Replica::try_start_stage(int stage, des::Engine& engine) {
   const ExecutionTime et = predictor_.predict(batch, requests_, stage);
   s.execution_time = seconds_to_simtime(et.total_time_s());
   s.model_execution_time = seconds_to_simtime(et.model_time_s());
-  LLMSIM_ASSERT(s.execution_time > 0, "predicted a non-positive stage time");
+  if (s.execution_time <= 0) {
+    throw InputError("execution_time_predictor: predicted " +
+                     std::to_string(et.total_time_s()) + " s for a batch of " + std::to_string(batch.requests.size()) +
+                     " requests on pipeline stage " + std::to_string(stage) +
+                     "; stage times must be positive (check the tables or profiles for zero times)");
+  }
   const SimTime now = engine.now();
   metrics_.on_stage_start(stage, now, s.execution_time,
                           mfu_.mfu_percent(batch, requests_, et.total_time_s()), batch, et);

@@ -81,7 +81,7 @@ TEST(PartitionedSimulation, MessageSizesDelayHandOffsAndStayRankIndependent) {
   c.cluster.routing.bandwidth_bytes_per_s = 1e9;  // 4 us per prompt token
   const SimulationResults sized = run_on(1, c, w);
   for (const RequestRecord& r : sized.requests) {
-    const SimTime transfer = c.cluster.routing.transfer_time(512 + 4096 * r.num_prefill_tokens);
+    const SimTime transfer = c.cluster.routing.transfer_time(c.cluster.routing.request_bytes(r.num_prefill_tokens));
     EXPECT_GE(r.scheduled_at - r.arrived_at, c.cluster.routing.latency + transfer) << "request " << r.request_id;
   }
   SimulationConfig unsized = config("vllm", "lor");
