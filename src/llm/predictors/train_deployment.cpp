@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Training one deployment: per operator, the profile rows Vidur would use, the interpolation model with the
 // lowest k-fold held-out error, or else a roofline calibrated on the nearest hardware that has a profile.
-#include <boost/uuid/detail/sha1.hpp>
-#include <cstdio>
 #include <spdlog/fmt/fmt.h>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <sstream>
 
 #include "cross_validation.hpp"
+#include "llmsim/util/content_digest.hpp"
 #include "llmsim/util/error.hpp"
 #include "profile_data.hpp"
 #include "trained_deployment.hpp"
@@ -184,20 +182,6 @@ bool op_used(Op op, const ClusterConfig& c) {
   return true;
 }
 
-void hash_file(boost::uuids::detail::sha1& h, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> buf(1 << 16);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    h.process_bytes(buf.data(), static_cast<std::size_t>(in.gcount()));
-  }
-}
-
-void hash_text(boost::uuids::detail::sha1& h, const std::string& s) {
-  h.process_bytes(s.data(), s.size());
-  h.process_byte(0);
-}
-
 std::string device_text(const DeviceSpec& d) {
   std::ostringstream o;
   o.precision(17);
@@ -216,25 +200,25 @@ std::string node_text(const NodeSpec& n) {
 
 std::string deployment_key(const PredictorConfig& config, const ClusterConfig& cluster) {
   const ReplicaConfig& r = cluster.replica;
-  boost::uuids::detail::sha1 h;
-  hash_text(h, kFormat);
+  ContentDigest h;
+  h.add_text(kFormat);
   std::ostringstream o;
   o << r.model.name << ' ' << r.model.num_layers << ' ' << r.model.num_q_heads << ' ' << r.model.num_kv_heads << ' '
     << r.model.embedding_dim << ' ' << r.model.mlp_hidden_dim << ' ' << r.model.use_gated_mlp << ' '
     << r.model.vocab_size << ' ' << r.model.post_attn_norm << " tp " << r.tensor_parallel_size << " pp "
     << r.num_pipeline_stages << " block " << cluster.replica_scheduler.block_size << " folds "
     << config.k_fold_cv_splits;
-  hash_text(h, o.str());
+  h.add_text(o.str());
   std::vector<std::string> dirs{config.profile_dir + "/compute/" + r.device.name,
                                 network_dir(config.profile_dir, r.node.name)};
-  hash_text(h, device_text(r.device));
-  hash_text(h, node_text(r.node));
+  h.add_text(device_text(r.device));
+  h.add_text(node_text(r.node));
   for (const DeviceSpec& d : r.device_calibration) {
-    hash_text(h, device_text(d));
+    h.add_text(device_text(d));
     dirs.push_back(config.profile_dir + "/compute/" + d.name);
   }
   for (const NodeSpec& n : r.node_calibration) {
-    hash_text(h, node_text(n));
+    h.add_text(node_text(n));
     dirs.push_back(network_dir(config.profile_dir, n.name));
   }
   for (const std::string& dir : dirs) {
@@ -246,15 +230,11 @@ std::string deployment_key(const PredictorConfig& config, const ClusterConfig& c
     }
     std::sort(files.begin(), files.end());
     for (const std::string& f : files) {
-      hash_text(h, fs::relative(f, config.profile_dir).string());
-      hash_file(h, f);
+      h.add_text(fs::relative(f, config.profile_dir).string());
+      h.add_file(f);
     }
   }
-  boost::uuids::detail::sha1::digest_type digest;
-  h.get_digest(digest);
-  char hex[41];
-  for (int i = 0; i < 5; ++i) std::snprintf(hex + 8 * i, 9, "%08x", static_cast<unsigned>(digest[i]));
-  return hex;
+  return h.hex();
 }
 
 TrainedDeployment train_deployment(const PredictorConfig& config, const ClusterConfig& cluster, std::string key) {
