@@ -10,6 +10,7 @@
 #include "app_logging.hpp"
 #include "cli_options.hpp"
 #include "output_path.hpp"
+#include "rank_fingerprint.hpp"
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/io/result_writers.hpp"
 #include "llmsim/llm/request_generator.hpp"
@@ -38,21 +39,25 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+// Every output is written before any is put in place: a failing writer leaves all previous outputs untouched.
 void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, const llm::SimulationResults& results,
                    int ranks, spdlog::logger& log) {
+  io::StagedFiles staged;
   io::write_hdf5(results,
                  io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single"},
-                 opt.output_path);
-  log.info("wrote {}", opt.output_path);
+                 opt.output_path, staged);
+  std::string written = opt.output_path;
   if (!opt.csv_dir.empty() || config.metrics.write_csv) {
     const std::string dir = opt.csv_dir.empty() ? opt.output_path + ".csv" : opt.csv_dir;
-    io::write_csv(results, dir);
-    log.info("wrote CSV files into {}", dir);
+    io::write_csv(results, dir, staged);
+    written += ", CSV files in " + dir;
   }
   if (!opt.chrome_trace_path.empty()) {
-    io::write_chrome_trace(results, opt.chrome_trace_path);
-    log.info("wrote {}", opt.chrome_trace_path);
+    io::write_chrome_trace(results, opt.chrome_trace_path, staged);
+    written += ", " + opt.chrome_trace_path;
   }
+  staged.commit();
+  log.info("wrote {}", written);
 }
 
 }  // namespace
@@ -64,6 +69,10 @@ int run(const CliOptions& options, des::Transport* transport) {
   if (options.print_config) {
     if (rank == 0) std::printf("%s\n", io::config_to_json(config).c_str());
     return 0;
+  }
+  if (ranks > 1) {
+    require_same_inputs(*transport, "config (--config, --set, --seed, --partition)",
+                        io::config_to_json(config) + "\npartition " + options.partition);
   }
   // Output paths are checked (and links resolved) before anything is simulated; only rank 0 writes.
   CliOptions opt = options;

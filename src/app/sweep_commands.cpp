@@ -11,9 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app_logging.hpp"
+#include "rank_fingerprint.hpp"
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/io/sweep_loader.hpp"
 #include "llmsim/io/sweep_store.hpp"
+#include "llmsim/mpi/mpi_transport.hpp"
 #include "llmsim/mpi/work_distribution.hpp"
 #include "llmsim/sweep/point_runner.hpp"
 #include "llmsim/sweep/predictor_warmup.hpp"
@@ -136,6 +138,12 @@ int sweep_list(const SweepOptions& o) {
 int sweep_run(const SweepOptions& o, int rank, int ranks) {
   const auto start = Clock::now();
   const sweep::Sweep sw = io::load_sweep(o.job_path);
+  if (ranks > 1) {
+    std::string resolved = sw.definition_text + "\noutput " + output_of(o, sw) + "\nshard " + o.shard +
+                           "\nranks_per_config " + std::to_string(o.ranks_per_config);
+    for (const sweep::SweepPoint& p : sw.points) resolved += "\n" + p.id + " " + p.label;  // ids hash the configs
+    require_same_inputs(*mpi::make_world_transport(), "sweep (file, its base config, options)", resolved);
+  }
   const auto [shard, num_shards] = parse_shard(o.shard);
   const int group = o.ranks_per_config;
   const int workers = group > 1 ? mpi::num_work_groups(ranks, group) : ranks;
@@ -147,7 +155,12 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
 
   std::vector<std::size_t> pending;
   if (rank == 0) {
-    const std::set<std::string> finished = store.finished_ids();
+    const io::SweepStore::Scan parts = store.scan();
+    for (const auto& [id, reason] : parts.damaged) {
+      log->warn("part {} is damaged: {}; set aside as {}.damaged, its configuration runs again", id, reason, id);
+      store.set_aside(id);
+    }
+    const std::set<std::string>& finished = parts.intact;
     std::size_t done_before = 0;
     for (const sweep::SweepPoint& p : sw.points) {
       if (p.index % num_shards != shard) continue;
@@ -265,7 +278,8 @@ int sweep_merge(const SweepOptions& o) {
 int sweep_status(const SweepOptions& o) {
   const sweep::Sweep sw = io::load_sweep(o.job_path);
   const io::SweepStore store(output_of(o, sw));
-  const std::set<std::string> finished = store.finished_ids();
+  const io::SweepStore::Scan parts = store.scan();
+  const std::set<std::string>& finished = parts.intact;
   std::size_t done = 0;
   std::vector<const sweep::SweepPoint*> pending;
   for (const sweep::SweepPoint& p : sw.points) {
@@ -277,6 +291,7 @@ int sweep_status(const SweepOptions& o) {
   }
   std::printf("sweep %s: %zu of %zu configuration(s) finished (%.0f%%)\n", sw.name.c_str(), done, sw.points.size(),
               100.0 * static_cast<double>(done) / static_cast<double>(sw.points.size()));
+  for (const auto& [id, reason] : parts.damaged) std::printf("  damaged %s  %s\n", id.c_str(), reason.c_str());
   for (std::size_t i = 0; i < pending.size() && i < 20; ++i) {
     std::printf("  pending %s  %s\n", pending[i]->id.c_str(), pending[i]->label.c_str());
   }

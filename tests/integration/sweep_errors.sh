@@ -34,6 +34,17 @@ code=$?
 [ $code -eq 2 ] || fail "sweep with a key given twice: exit code $code, expected 2"
 grep -q "dup.yaml:4:3: key 'qps' given twice (first at line 3)" "$work/dup.log" || fail "duplicate key not named: $(cat "$work/dup.log")"
 
+# A sweep name becomes out/<name>.h5 (the default output): '../' or '/' would write outside out/.
+for name in ../escape /tmp/abs .hidden "a b"; do
+  printf 'name: "%s"\nbase: %s/examples/vidur-default-7b.yaml\naxes:\n  qps: {key: request_generator.interval_generator.qps, values: [1]}\n' \
+    "$name" "$configs" > "$work/named.yaml"
+  (cd "$work" && "${launcher[@]}" "$sweep" run named.yaml >named.log 2>&1)
+  code=$?
+  [ $code -eq 2 ] || fail "sweep name '$name': exit code $code, expected 2"
+  grep -qF "named.yaml: name: '$name' is not a plain file name" "$work/named.log" || fail "bad name not named: $(cat "$work/named.log")"
+  [ ! -e "$work/out" ] && [ ! -e "$work/escape.h5.parts" ] || fail "sweep name '$name' created files"
+done
+
 cat > "$work/lightllm.yaml" <<YAML
 base: $configs/examples/vidur-default-7b.yaml
 axes:

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "llmsim/io/staged_files.hpp"
 #include "llmsim/llm/results.hpp"
 
 namespace llmsim::io {
@@ -17,16 +18,18 @@ struct RunMetadata {
   std::string partition = "single";  ///< how replicas were spread over ranks
 };
 
-/// Writes `path` atomically (to a unique `path.tmp-<host>-<pid>-<n>`, renamed on success: concurrent writers of one
-/// path each leave a complete file, the last rename wins): datasets /requests, /batches, /replica_stages,
-/// /replicas as 1-D compound datasets, each with a JSON `units` attribute; root attributes from `meta`.
-/// Object timestamps are disabled, so equal results give byte-identical files.
-void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path);
+/// Each writer writes into `staged` (StagedFiles::stage); nothing is in place before staged.commit().
 
-/// Writes requests.csv, batches.csv, replica_stages.csv and replicas.csv into `dir` (created if missing).
-void write_csv(const llm::SimulationResults& results, const std::string& dir);
+/// Writes the HDF5 results for `path`: datasets /requests, /batches, /replica_stages, /replicas as 1-D compound
+/// datasets, each with a JSON `units` attribute; root attributes from `meta`. Object timestamps are disabled, so
+/// equal results give byte-identical files.
+void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path,
+                StagedFiles& staged);
+
+/// Writes requests.csv, batches.csv, replica_stages.csv and replicas.csv for `dir` (created if missing).
+void write_csv(const llm::SimulationResults& results, const std::string& dir, StagedFiles& staged);
 
 /// Writes a chrome://tracing JSON file with one complete event per batch stage (pid = replica, tid = stage).
-void write_chrome_trace(const llm::SimulationResults& results, const std::string& path);
+void write_chrome_trace(const llm::SimulationResults& results, const std::string& path, StagedFiles& staged);
 
 }  // namespace llmsim::io

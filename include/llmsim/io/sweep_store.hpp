@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SweepStore: the on-disk state of a sweep. Every finished configuration is one HDF5 file in
 // `<output>.parts/`, written to a temporary name and renamed, so a kill loses only the configurations in
-// flight and never damages finished ones. merge() assembles the sweep file from the parts.
+// flight and never damages finished ones; a checksum file per part detects parts changed or swapped later.
+// merge() assembles the sweep file from the intact parts.
 #pragma once
 
 #include <cstdint>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -53,23 +55,37 @@ class SweepStore {
   const std::string& output_path() const { return output_; }
   const std::string& parts_dir() const { return parts_; }
 
-  /// Ids with a finished part file.
+  /// The part files found: intact ones (their SHA-1 and configuration id match `<id>.h5.sha1`, written with
+  /// the part) and damaged ones with the reason (no or another checksum file, changed bytes, unreadable).
+  struct Scan {
+    std::set<std::string> intact;
+    std::vector<std::pair<std::string, std::string>> damaged;  ///< (id, reason), sorted by id
+  };
+  Scan scan() const;
+
+  /// Ids with an intact part file (scan().intact).
   std::set<std::string> finished_ids() const;
 
+  /// Renames a damaged part to `<id>.h5.damaged` (kept for inspection) so that its configuration runs again.
+  void set_aside(const std::string& id) const;
+
   /// Writes `<id>.h5` atomically: results as in a single llmsim run (same datasets and attributes), plus
-  /// `capacity_search` when searched and the attributes sweep_id, label, overrides and summary.
+  /// `capacity_search` when searched and the attributes sweep_id, label, overrides and summary; its checksum
+  /// file `<id>.h5.sha1` ("<sha1> <id>") is written first.
   void write_part(const SweepPart& part) const;
 
   /// Writes the sweep file atomically: /configs/<id> (a copy of each part without its timing attributes),
   /// /summary (one row per configuration, expansion order), /timing (rank, wall seconds, events per
   /// configuration) and root attributes (sweep_name, sweep_definition, capacity_search, num_configs,
   /// num_finished, complete).
-  /// Throws Error listing the missing configurations unless `allow_partial`. Returns the number merged.
+  /// Throws Error listing the missing configurations unless `allow_partial`, and InputError naming any damaged
+  /// part of the sweep (a run sets those aside and recomputes them). Returns the number merged.
   /// A complete merge also deletes temporary files left by interrupted writers.
   std::size_t merge(const SweepFileInfo& info, bool allow_partial) const;
 
  private:
   std::string part_path(const std::string& id) const;
+  std::string checksum_path(const std::string& id) const;
   std::string output_;
   std::string parts_;
 };

@@ -235,6 +235,12 @@ sweep::Sweep load_sweep(const std::string& path) {
   sw.definition_text = read_text(path);
   YamlSection root(detail::parse_yaml(sw.definition_text, path), path, "");
   sw.name = root.get_string("name", std::filesystem::path(path).stem().string());
+  // The name becomes out/<name>.h5: a plain file name, so that no sweep writes outside out/.
+  if (sw.name.empty() || sw.name.front() == '.' ||
+      sw.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos) {
+    root.fail("name", "'" + sw.name + "' is not a plain file name (letters, digits, '.', '_', '-', not starting with "
+                      "'.'); it names the default output out/<name>.h5");
+  }
   sw.base_config = root.get_path("base", true);
   std::vector<std::string> common;
   if (root.has("set")) {

@@ -2,7 +2,7 @@
 // write_chrome_trace: one complete ("X") event per batch stage, streamed (Vidur spec 8.9 layout).
 #include <ostream>
 
-#include "atomic_file.hpp"
+#include "output_file.hpp"
 #include "llmsim/io/result_writers.hpp"
 
 namespace llmsim::io {
@@ -18,8 +18,8 @@ void write_list(std::ostream& out, const std::vector<T>& values) {
 
 }  // namespace
 
-void write_chrome_trace(const llm::SimulationResults& results, const std::string& path) {
-  detail::AtomicFile file(path);
+void write_chrome_trace(const llm::SimulationResults& results, const std::string& path, StagedFiles& staged) {
+  detail::OutputFile file(path, staged);
   std::ostream& out = file.stream();
   out.precision(17);
   out << "{\"traceEvents\": [";
@@ -38,7 +38,7 @@ void write_chrome_trace(const llm::SimulationResults& results, const std::string
     first = false;
   }
   out << "\n]}\n";
-  file.commit();
+  file.finish();
 }
 
 }  // namespace llmsim::io

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "atomic_file.hpp"
+#include "output_file.hpp"
 #include "llmsim/io/result_writers.hpp"
 #include "record_schema.hpp"
 
@@ -38,8 +38,9 @@ void write_cell(std::ostream& out, const unsigned char* row, const Field& f) {
   out.write(buf, r.ptr - buf);
 }
 
-void write_table(const std::filesystem::path& dir, const Schema& schema, const void* rows, std::size_t count) {
-  detail::AtomicFile file((dir / (std::string(schema.name) + ".csv")).string());
+void write_table(const std::filesystem::path& dir, const Schema& schema, const void* rows, std::size_t count,
+                 StagedFiles& staged) {
+  detail::OutputFile file((dir / (std::string(schema.name) + ".csv")).string(), staged);
   std::ostream& out = file.stream();
   for (std::size_t i = 0; i < schema.fields.size(); ++i) out << (i ? "," : "") << schema.fields[i].name;
   out << '\n';
@@ -51,17 +52,17 @@ void write_table(const std::filesystem::path& dir, const Schema& schema, const v
     }
     out << '\n';
   }
-  file.commit();
+  file.finish();
 }
 
 }  // namespace
 
-void write_csv(const llm::SimulationResults& r, const std::string& dir) {
+void write_csv(const llm::SimulationResults& r, const std::string& dir, StagedFiles& staged) {
   std::filesystem::create_directories(dir);
-  write_table(dir, detail::request_schema(), r.requests.data(), r.requests.size());
-  write_table(dir, detail::batch_schema(), r.batches.data(), r.batches.size());
-  write_table(dir, detail::replica_stage_schema(), r.replica_stages.data(), r.replica_stages.size());
-  write_table(dir, detail::replica_schema(), r.replicas.data(), r.replicas.size());
+  write_table(dir, detail::request_schema(), r.requests.data(), r.requests.size(), staged);
+  write_table(dir, detail::batch_schema(), r.batches.data(), r.batches.size(), staged);
+  write_table(dir, detail::replica_stage_schema(), r.replica_stages.data(), r.replica_stages.size(), staged);
+  write_table(dir, detail::replica_schema(), r.replicas.data(), r.replicas.size(), staged);
 }
 
 }  // namespace llmsim::io

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
-// write_hdf5: results as 1-D compound datasets (h5py/pandas readable), atomically, without timestamps.
+// write_hdf5: results as 1-D compound datasets (h5py/pandas readable), staged, without timestamps.
 #include <hdf5.h>
 
-#include <filesystem>
 #include <string>
 
 #include "hdf5_support.hpp"
 #include "llmsim/io/result_writers.hpp"
-#include "llmsim/util/temp_path.hpp"
 
 namespace llmsim::io {
 
@@ -22,19 +20,10 @@ void write_file(const llm::SimulationResults& r, const RunMetadata& meta, const 
 
 }  // namespace
 
-void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path) {
+void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path,
+                StagedFiles& staged) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by the checks above, not printed by HDF5
-  const std::string tmp = unique_temp_path(path);  // concurrent writers of one path never share it
-  try {
-    write_file(results, meta, tmp);
-    std::filesystem::rename(tmp, path);
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::filesystem::remove(tmp);
-    throw Error(path + ": cannot replace it with the new results (" + e.code().message() + ")");
-  } catch (...) {
-    std::filesystem::remove(tmp);
-    throw;
-  }
+  write_file(results, meta, staged.stage(path));
 }
 
 }  // namespace llmsim::io

@@ -10,9 +10,13 @@
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "hdf5_support.hpp"
+#include "output_file.hpp"
+#include "llmsim/util/content_digest.hpp"
+#include "llmsim/util/error.hpp"
 #include "llmsim/util/temp_path.hpp"
 
 namespace llmsim::io {
@@ -25,6 +29,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kPartSuffix = ".h5";
 constexpr const char* kTmpMarker = ".h5.tmp-";
+constexpr const char* kChecksumSuffix = ".sha1";
 
 const detail::Schema& probe_schema() {
   static const detail::Schema s{
@@ -79,12 +84,47 @@ SweepStore::SweepStore(std::string output_path) : output_(std::move(output_path)
 
 std::string SweepStore::part_path(const std::string& id) const { return parts_ + "/" + id + kPartSuffix; }
 
-std::set<std::string> SweepStore::finished_ids() const {
-  std::set<std::string> ids;
+std::string SweepStore::checksum_path(const std::string& id) const { return part_path(id) + kChecksumSuffix; }
+
+SweepStore::Scan SweepStore::scan() const {
+  std::vector<std::string> ids;
   for (const fs::directory_entry& e : fs::directory_iterator(parts_)) {
-    if (e.is_regular_file() && e.path().extension() == kPartSuffix) ids.insert(e.path().stem().string());
+    if (e.is_regular_file() && e.path().extension() == kPartSuffix) ids.push_back(e.path().stem().string());
   }
-  return ids;
+  std::sort(ids.begin(), ids.end());
+  Scan out;
+  for (const std::string& id : ids) {
+    std::ifstream in(checksum_path(id));
+    std::string want, owner;
+    if (!(in >> want >> owner)) {
+      out.damaged.emplace_back(id, "no checksum file " + checksum_path(id) + " (an interrupted or older writer)");
+      continue;
+    }
+    if (owner != id) {
+      out.damaged.emplace_back(id, "its checksum file belongs to configuration " + owner + " (a renamed part)");
+      continue;
+    }
+    std::string got;
+    try {
+      got = file_digest(part_path(id));
+    } catch (const Error& e) {
+      out.damaged.emplace_back(id, std::string("unreadable: ") + e.what());
+      continue;
+    }
+    if (got != want) {
+      out.damaged.emplace_back(id, "its bytes changed after it was written (SHA-1 " + got + ", recorded " + want + ")");
+      continue;
+    }
+    out.intact.insert(id);
+  }
+  return out;
+}
+
+std::set<std::string> SweepStore::finished_ids() const { return scan().intact; }
+
+void SweepStore::set_aside(const std::string& id) const {
+  fs::rename(part_path(id), part_path(id) + ".damaged");
+  fs::remove(checksum_path(id));
 }
 
 void SweepStore::write_part(const SweepPart& part) const {
@@ -106,6 +146,11 @@ void SweepStore::write_part(const SweepPart& part) const {
       w.scalar_attr(f, "wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, part.wall_seconds);
     }
     fsync_file(tmp);
+    StagedFiles staged;
+    detail::OutputFile sum(checksum_path(part.id), staged);
+    sum.stream() << file_digest(tmp) << ' ' << part.id << '\n';
+    sum.finish();
+    staged.commit();
   } catch (...) {
     fs::remove(tmp);
     throw;
@@ -115,7 +160,17 @@ void SweepStore::write_part(const SweepPart& part) const {
 
 std::size_t SweepStore::merge(const SweepFileInfo& info, bool allow_partial) const {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const std::set<std::string> finished = finished_ids();
+  const Scan parts = scan();
+  const std::set<std::string> wanted(info.ids.begin(), info.ids.end());
+  std::string damaged;
+  for (const auto& [id, reason] : parts.damaged) {
+    if (wanted.contains(id)) damaged += "\n  " + part_path(id) + ": " + reason;
+  }
+  if (!damaged.empty()) {
+    throw InputError(output_ + ": damaged sweep parts (run the sweep again: it sets them aside and recomputes "
+                     "them):" + damaged);
+  }
+  const std::set<std::string>& finished = parts.intact;
   std::string missing;
   std::size_t num_missing = 0;
   for (std::size_t i = 0; i < info.ids.size(); ++i) {

@@ -52,9 +52,15 @@ std::string read_bytes(const fs::path& p) {
   return s.str();
 }
 
+void write_h5(const llm::SimulationResults& r, const RunMetadata& meta, const fs::path& path) {
+  StagedFiles staged;
+  write_hdf5(r, meta, path.string(), staged);
+  staged.commit();
+}
+
 TEST(Hdf5Writer, CompoundDatasetsAndAttributesReadBack) {
   const fs::path path = temp_dir() / "sample.h5";
-  write_hdf5(sample(), RunMetadata{"{\"seed\": 3}", 3, 1, "single"}, path.string());
+  write_h5(sample(), RunMetadata{"{\"seed\": 3}", 3, 1, "single"}, path);
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(f, 0);
   const hid_t ds = H5Dopen2(f, "requests", H5P_DEFAULT);
@@ -84,35 +90,57 @@ TEST(Hdf5Writer, CompoundDatasetsAndAttributesReadBack) {
 TEST(Hdf5Writer, EqualResultsGiveByteIdenticalFiles) {
   const fs::path a = temp_dir() / "a.h5";
   const fs::path b = temp_dir() / "b.h5";
-  write_hdf5(sample(), RunMetadata{"{}", 1, 1, "single"}, a.string());
-  write_hdf5(sample(), RunMetadata{"{}", 1, 1, "single"}, b.string());
+  write_h5(sample(), RunMetadata{"{}", 1, 1, "single"}, a);
+  write_h5(sample(), RunMetadata{"{}", 1, 1, "single"}, b);
   EXPECT_EQ(read_bytes(a), read_bytes(b));
   llm::SimulationResults other = sample();
   other.requests[1].e2e_time = 501;
-  write_hdf5(other, RunMetadata{"{}", 1, 1, "single"}, b.string());
+  write_h5(other, RunMetadata{"{}", 1, 1, "single"}, b);
   EXPECT_NE(read_bytes(a), read_bytes(b));
 }
 
 TEST(Hdf5Writer, EmptyTablesAreWritten) {
   const fs::path path = temp_dir() / "empty.h5";
-  EXPECT_NO_THROW(write_hdf5(llm::SimulationResults{}, RunMetadata{}, path.string()));
+  EXPECT_NO_THROW(write_h5(llm::SimulationResults{}, RunMetadata{}, path));
   EXPECT_TRUE(fs::exists(path));
 }
 
 TEST(Hdf5Writer, FailureLeavesNoFileBehind) {
   const fs::path path = temp_dir() / "no-such-dir" / "x.h5";
-  EXPECT_THROW(write_hdf5(sample(), RunMetadata{}, path.string()), Error);
+  EXPECT_THROW(write_h5(sample(), RunMetadata{}, path), Error);
   EXPECT_FALSE(fs::exists(path.parent_path()));
   // The final rename fails (a directory is in the way): the complete temporary is removed too.
   const fs::path blocked = temp_dir() / "blocked";
   fs::create_directories(blocked / "x.h5" / "keep");
-  EXPECT_THROW(write_hdf5(sample(), RunMetadata{}, (blocked / "x.h5").string()), Error);
+  EXPECT_THROW(write_h5(sample(), RunMetadata{}, (blocked / "x.h5")), Error);
   EXPECT_EQ(std::distance(fs::directory_iterator(blocked), fs::directory_iterator{}), 1);
+}
+
+TEST(StagedFiles, AFailingWriterReplacesNoPreviousOutput) {
+  const fs::path dir = temp_dir() / "all-or-nothing";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  write_h5(sample(), RunMetadata{"{}", 1, 1, "single"}, dir / "run.h5");
+  const std::string before = read_bytes(dir / "run.h5");
+  std::ofstream(dir / "csv-is-a-file") << "in the way";
+  llm::SimulationResults other = sample();
+  other.requests[1].e2e_time = 501;
+  {
+    StagedFiles staged;
+    write_hdf5(other, RunMetadata{"{}", 1, 1, "single"}, (dir / "run.h5").string(), staged);
+    EXPECT_THROW(write_csv(other, (dir / "csv-is-a-file").string(), staged), std::exception);
+  }  // never committed
+  EXPECT_EQ(read_bytes(dir / "run.h5"), before);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 2);  // no temporary left
 }
 
 TEST(CsvWriter, WritesOneFilePerTableWithHeaderAndExactValues) {
   const fs::path dir = temp_dir() / "csv";
-  write_csv(sample(), dir.string());
+  fs::remove_all(dir);
+  StagedFiles staged;
+  write_csv(sample(), dir.string(), staged);
+  EXPECT_FALSE(fs::exists(dir / "requests.csv"));  // staged, not yet in place
+  staged.commit();
   std::ifstream in(dir / "requests.csv");
   std::string header;
   std::string row0;
@@ -128,7 +156,9 @@ TEST(CsvWriter, WritesOneFilePerTableWithHeaderAndExactValues) {
 
 TEST(ChromeTraceWriter, OneCompleteEventPerBatchStage) {
   const fs::path path = temp_dir() / "trace.json";
-  write_chrome_trace(sample(), path.string());
+  StagedFiles staged;
+  write_chrome_trace(sample(), path.string(), staged);
+  staged.commit();
   std::ifstream in(path);
   const nlohmann::json j = nlohmann::json::parse(in);
   ASSERT_EQ(j["traceEvents"].size(), 1u);
