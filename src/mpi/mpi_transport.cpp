@@ -97,17 +97,38 @@ class MpiTransport final : public des::Transport {
 
 }  // namespace
 
+bool launched_by_mpi() {
+  // mpirun/mpiexec of Open MPI, PMIx launchers (srun --mpi=pmix, prterun), PMI-1/2 launchers (srun --mpi=pmi2, hydra).
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
+
+bool initialized() {
+  int flag = 0;
+  MPI_Initialized(&flag);
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  return flag != 0 && finalized == 0;
+}
+
 Environment::Environment(int* argc, char*** argv) {
+  // A process started without a launcher is one rank: initialising MPI would only fork Open MPI's orted
+  // (0.35-0.5 s per start), so it is skipped.
+  if (!launched_by_mpi()) return;
   int provided = 0;
   MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
 
-Environment::~Environment() { MPI_Finalize(); }
+Environment::~Environment() {
+  if (initialized()) MPI_Finalize();
+}
 
 void abort_all(int code) {
-  MPI_Abort(MPI_COMM_WORLD, code);
+  if (initialized()) MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);
 }
 

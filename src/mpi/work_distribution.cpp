@@ -3,6 +3,7 @@
 #include "llmsim/mpi/work_distribution.hpp"
 
 #include "comm_transport.hpp"
+#include "llmsim/mpi/mpi_transport.hpp"
 
 #include <mpi.h>
 
@@ -137,8 +138,10 @@ void run_dispatcher(const std::vector<std::size_t>& items, const WorkFn* work, c
 void distribute_work(const std::vector<std::size_t>& items, const WorkFn& work, const DoneFn& done) {
   int rank = 0;
   int ranks = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  if (initialized()) {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  }
   if (ranks == 1) {
     for (const std::size_t item : items) done(item, 0, work(item));
     return;

@@ -8,8 +8,13 @@
 
 namespace llmsim::mpi {
 
-/// Initialises MPI for the process (MPI_Init_thread, funneled) and finalises it on destruction.
-/// Works without mpirun too (a singleton of one rank).
+/// The process was started by an MPI launcher (mpirun/mpiexec, srun with PMI or PMIx).
+bool launched_by_mpi();
+/// MPI_Init has run and MPI_Finalize has not.
+bool initialized();
+
+/// Initialises MPI for the process (MPI_Init_thread, funneled) and finalises it on destruction, when
+/// launched_by_mpi(); otherwise the process is one rank and MPI is never initialised (no orted fork).
 class Environment {
  public:
   Environment(int* argc, char*** argv);
