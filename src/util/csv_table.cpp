@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <charconv>
+#include <filesystem>
 #include <memory>
 
 #include "llmsim/util/error.hpp"
@@ -14,7 +15,14 @@ namespace llmsim {
 
 namespace {
 
+// Vidur's largest tables and traces are tens of MB of text; 256 MiB is a broken (or decompression-bomb) input.
+constexpr std::size_t kMaxTextBytes = std::size_t{256} << 20;
+
 std::string read_all(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw InputError(path + ": not a regular file (a FIFO, device or directory cannot be read as a table)");
+  }
   const std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
   if (!file) throw InputError(path + ": cannot open file");
   std::string data;
@@ -27,6 +35,7 @@ std::string read_all(const std::string& path) {
     }
     if (n == 0) break;
     data.append(buffer.data(), static_cast<std::size_t>(n));
+    if (data.size() > kMaxTextBytes) throw InputError(path + ": more than 256 MiB of text (after decompression)");
   }
   // A gzip stream cut short reads like a shorter file; zlib reports it only here (Z_BUF_ERROR: no trailer).
   int code = Z_OK;
@@ -56,9 +65,17 @@ void split_into(std::string_view line, std::vector<std::string_view>& out) {
 }  // namespace
 
 CsvTable CsvTable::read(const std::string& path) {
+  try {
+    return parse(path, read_all(path));
+  } catch (const std::bad_alloc&) {
+    throw InputError(path + ": too large to read into memory");
+  }
+}
+
+CsvTable CsvTable::parse(const std::string& path, std::string text) {
   CsvTable t;
   t.path_ = path;
-  t.data_ = read_all(path);
+  t.data_ = std::move(text);
   const std::string_view data(t.data_);
   std::size_t pos = 0;
   std::vector<std::string_view> header;
@@ -76,6 +93,7 @@ CsvTable CsvTable::read(const std::string& path) {
     t.row_lines_.push_back(line_no);
   }
   t.num_rows_ = t.row_lines_.size();
+  if (t.num_rows_ == 0) throw InputError(path + ": no data rows (a header alone is not a trace, table or profile)");
   return t;
 }
 
@@ -106,8 +124,9 @@ std::vector<double> CsvTable::numeric_column(const std::string& name, std::optio
     }
     const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), out[r]);
     if (ec != std::errc() || end != cell.data() + cell.size() || cell.empty()) {
+      const std::string shown = cell.size() <= 40 ? std::string(cell) : std::string(cell.substr(0, 40)) + "...";
       throw InputError(path_ + ":" + std::to_string(row_lines_[r]) + ": column '" + name + "': not a number: '" +
-                       std::string(cell) + "'");
+                       shown + "'");
     }
   }
   return out;

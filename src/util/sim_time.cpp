@@ -2,6 +2,8 @@
 // Seconds -> SimTime conversion (round half away from zero to the nearest nanosecond).
 #include "llmsim/util/sim_time.hpp"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <cmath>
 
 #include "llmsim/util/error.hpp"
@@ -11,7 +13,7 @@ namespace llmsim {
 SimTime seconds_to_simtime(double seconds) {
   const double ns = seconds * 1e9;
   if (!std::isfinite(ns) || std::fabs(ns) >= 9.2e18) {
-    throw InputError("time value " + std::to_string(seconds) + " s is not representable as int64 nanoseconds");
+    throw InputError(fmt::format("time value {:g} s is not representable as int64 nanoseconds", seconds));
   }
   return static_cast<SimTime>(std::llround(ns));
 }

@@ -77,7 +77,7 @@ cp -r "$configs/predictors/vidur-llama2-7b-a100-tp1-pp1" "$dir/tables"
 table=$(ls "$dir"/tables/mlp_up_proj_*_predictions.csv.gz)
 zcat "$table" | awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) if ($i == "prediction") c = i }
   NR == 10 { $c = -3 } { print }' | gzip > "$dir/table.tmp" && mv "$dir/table.tmp" "$table"
-expect_error table_negative_time "$(basename "$table"):10: column 'prediction': -3 is not a time" --config "$good" \
+expect_error table_negative_time "$(basename "$table"):10: column 'prediction': -3 is not an operator time" --config "$good" \
   --set execution_time_predictor.table_dir="$dir/tables"
 expect_error missing_trace "trace_file" --config "$dir/replay.yaml" --set request_generator.trace_file=nope.csv
 expect_error unschedulable_tp "tensor_parallel_size" --config "$good" --set cluster.replica.tensor_parallel_size=3

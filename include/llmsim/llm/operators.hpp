@@ -25,6 +25,8 @@ enum class Op : std::uint8_t {
   send_recv,
 };
 inline constexpr int kNumOps = 14;
+/// Largest operator time a table or profile may hold (ms, ~2.8 hours); anything above is a broken input.
+inline constexpr double kMaxOperatorMs = 1e7;
 
 /// Where one prediction came from: Vidur's precomputed `table`; a model trained on a `profile`, inside the
 /// profiled domain; the same model `extrapolated` beyond it; or the analytic `roofline` (no profile at all).

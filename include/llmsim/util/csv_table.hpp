@@ -14,7 +14,8 @@ namespace llmsim {
 /// Errors are InputError messages of the form `file:line: column 'x': ...`.
 class CsvTable {
  public:
-  /// Reads `path` (gzip-compressed or plain text). Throws InputError if missing or ragged.
+  /// Reads `path` (a regular file, gzip-compressed or plain text, at most 256 MiB of text). Throws InputError if
+  /// it is missing, not a regular file, truncated, ragged, or has no data rows.
   static CsvTable read(const std::string& path);
 
   const std::string& path() const { return path_; }
@@ -32,6 +33,7 @@ class CsvTable {
   std::size_t line_of(std::size_t row) const { return row_lines_[row]; }
 
  private:
+  static CsvTable parse(const std::string& path, std::string text);
   std::size_t index_of(const std::string& name) const;
 
   std::string path_;

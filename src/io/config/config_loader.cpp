@@ -19,8 +19,8 @@ namespace {
 using detail::load_yaml_file;
 using detail::YamlSection;
 constexpr std::int64_t kIntMax = std::numeric_limits<std::int64_t>::max();
-constexpr double kInf = std::numeric_limits<double>::max();
 constexpr double kMaxRoutingDelaySeconds = 1e6;  // a message slower than ~11.6 days is a unit mistake
+constexpr double kMaxParams = 1e15;
 
 int as_int(std::int64_t v) { return static_cast<int>(v); }
 
@@ -50,6 +50,16 @@ llm::ModelSpec parse_model(YamlSection s) {
     if (!s.has(k)) s.fail(k, "required");
   }
   if (m.embedding_dim % m.num_q_heads != 0) s.fail("embedding_dim", "must be a multiple of num_q_heads");
+  if (m.num_q_heads % m.num_kv_heads != 0) {
+    s.fail("num_kv_heads", "must divide num_q_heads (" + std::to_string(m.num_q_heads) + "): each KV head serves a "
+                           "group of query heads");
+  }
+  // Parameter and byte counts are int64 downstream: far above any model, far below overflow.
+  const double e = m.embedding_dim;
+  const double params = m.num_layers * (4 * e * e + 3 * e * m.mlp_hidden_dim) + 2.0 * m.vocab_size * e;
+  if (params > kMaxParams) {
+    s.fail("num_layers", fmt::format("the model would have ~{:.3g} parameters; at most {:g}", params, kMaxParams));
+  }
   s.finish();
   return m;
 }
@@ -68,14 +78,21 @@ void parse_calibration_chain(YamlSection& s, const char* key, std::vector<Spec>&
   chain[at] = std::move(spec);
 }
 
+// A datasheet rate in GB/s: 0 = not given; otherwise at least 1 MB/s, so that no derived time overflows.
+double get_rate(YamlSection& s, const char* key) {
+  const double v = s.get_double(key, 0, 0, 1e9);
+  if (v > 0 && v < 1e-3) s.fail(key, "must be 0 (not given) or at least 0.001 GB/s");
+  return v;
+}
+
 llm::DeviceSpec parse_device(YamlSection s, std::vector<llm::DeviceSpec>& chain) {
   llm::DeviceSpec d;
   d.name = s.get_string("name", "");
   if (d.name.empty()) s.fail("name", "required");
-  d.fp16_tflops = s.get_double("fp16_tflops", 0, 0, kInf, true);
-  d.total_memory_gb = s.get_double("total_memory_gb", 0, 0, kInf, true);
-  d.price_per_hour = s.get_double("price_per_hour", 0, 0, kInf);
-  d.memory_bandwidth_gbps = s.get_double("memory_bandwidth_gbps", 0, 0, kInf);
+  d.fp16_tflops = s.get_double("fp16_tflops", 0, 1e-3, 1e6);
+  d.total_memory_gb = s.get_double("total_memory_gb", 0, 1e-3, 1e6);
+  d.price_per_hour = s.get_double("price_per_hour", 0, 0, 1e6);
+  d.memory_bandwidth_gbps = get_rate(s, "memory_bandwidth_gbps");
   parse_calibration_chain(s, "roofline_calibration_device", chain,
                           [](YamlSection n, std::vector<llm::DeviceSpec>& c) { return parse_device(n, c); });
   s.finish();
@@ -87,8 +104,8 @@ llm::NodeSpec parse_node(YamlSection s, std::vector<llm::NodeSpec>& chain) {
   n.name = s.get_string("name", "");
   if (n.name.empty()) s.fail("name", "required");
   n.num_devices_per_node = as_int(s.get_int("num_devices_per_node", 0, 1, 1 << 20));
-  n.link_bandwidth_gbps = s.get_double("link_bandwidth_gbps", 0, 0, kInf);
-  n.inter_node_bandwidth_gbps = s.get_double("inter_node_bandwidth_gbps", 0, 0, kInf);
+  n.link_bandwidth_gbps = get_rate(s, "link_bandwidth_gbps");
+  n.inter_node_bandwidth_gbps = get_rate(s, "inter_node_bandwidth_gbps");
   parse_calibration_chain(s, "roofline_calibration_node", chain,
                           [](YamlSection x, std::vector<llm::NodeSpec>& c) { return parse_node(x, c); });
   s.finish();
@@ -122,7 +139,7 @@ llm::ReplicaSchedulerConfig parse_replica_scheduler(YamlSection s) {
   c.block_size = as_int(s.get_int("block_size", c.block_size, 1, 1 << 20));
   c.watermark_blocks_fraction = s.get_double("watermark_blocks_fraction", c.watermark_blocks_fraction, 0, 1);
   if (c.watermark_blocks_fraction >= 1) s.fail("watermark_blocks_fraction", "must be < 1");
-  c.num_blocks = s.get_optional_int("num_blocks", std::nullopt, 1);
+  c.num_blocks = s.get_optional_int("num_blocks", std::nullopt, 1, std::int64_t{1} << 31);
   if (c.name == "vllm" || c.name == "lightllm") {
     c.max_tokens_in_batch = as_int(s.get_int("max_tokens_in_batch", c.max_tokens_in_batch, 1, 1 << 30));
   }
@@ -165,7 +182,9 @@ llm::RequestGeneratorConfig parse_request_generator(YamlSection s);
 llm::PredictorConfig parse_predictor(YamlSection s, const llm::ClusterConfig& cluster);
 }  // namespace detail
 
-llm::SimulationConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+namespace {
+
+llm::SimulationConfig load_config_yaml(const std::string& path, const std::vector<std::string>& overrides) {
   if (!std::filesystem::is_regular_file(path)) throw ConfigError(path + ": config file not found");
   YAML::Node root = load_yaml_file(path);
   if (!root.IsDefined() || root.IsNull()) throw ConfigError(path + ": the config file is empty");
@@ -173,7 +192,7 @@ llm::SimulationConfig load_config(const std::string& path, const std::vector<std
   YamlSection s(root, path, "");
   llm::SimulationConfig c;
   c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, 0xffffffffLL));
-  c.time_limit_s = s.get_double("time_limit", 0, 0, kInf);
+  c.time_limit_s = s.get_double("time_limit", 0, 0, 1e9);
   c.cluster = parse_cluster(s.child("cluster"));
   c.request_generator = detail::parse_request_generator(s.child("request_generator"));
   const double delay = c.cluster.routing.max_delay_seconds(c.request_generator.effective_max_tokens());
@@ -191,6 +210,12 @@ llm::SimulationConfig load_config(const std::string& path, const std::vector<std
   m.finish();
   s.finish();
   return c;
+}
+
+}  // namespace
+
+llm::SimulationConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  return detail::with_yaml_errors(path, [&] { return load_config_yaml(path, overrides); });
 }
 
 }  // namespace llmsim::io

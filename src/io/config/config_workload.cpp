@@ -13,21 +13,27 @@ namespace llmsim::io::detail {
 namespace {
 
 constexpr std::int64_t kIntMax = std::numeric_limits<std::int64_t>::max();
-constexpr double kInf = std::numeric_limits<double>::max();
 constexpr std::int64_t kSeedMax = 0xffffffffLL;  // numpy RandomState seeds are 32-bit
+// Bounds far outside any real workload that keep every derived time and count finite and exact.
+constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;     // 16M tokens per request
+constexpr std::int64_t kMaxRequests = std::int64_t{1} << 31;   // more would not fit in memory anyway
+constexpr double kMaxDurationSeconds = 1e9;
+constexpr double kMinQps = 1e-6;  // one request per ~11.6 days
+constexpr double kMaxQps = 1e9;
+constexpr double kMaxScale = 1e6;
 
 llm::IntervalGeneratorConfig parse_intervals(YamlSection s) {
   llm::IntervalGeneratorConfig c;
   c.name = s.get_choice("name", "poisson", {"poisson", "gamma", "static", "trace"});
   if (c.name == "poisson" || c.name == "gamma") {
-    c.qps = s.get_double("qps", c.name == "gamma" ? 0.2 : 0.5, 0, kInf, true);
+    c.qps = s.get_double("qps", c.name == "gamma" ? 0.2 : 0.5, kMinQps, kMaxQps);
   }
-  if (c.name == "gamma") c.cv = s.get_double("cv", 0.5, 0, kInf, true);
+  if (c.name == "gamma") c.cv = s.get_double("cv", 0.5, 1e-3, 1e3);
   if (c.name == "trace") {
     c.trace_file = s.get_path("trace_file", true);
     c.start_time = s.get_string("start_time", c.start_time);
     c.end_time = s.get_string("end_time", c.end_time);
-    c.time_scale_factor = s.get_double("time_scale_factor", 1.0, 0, kInf, true);
+    c.time_scale_factor = s.get_double("time_scale_factor", 1.0, 0, kMaxScale, true);
   }
   s.get_int("seed", 42, 0, kSeedMax);  // accepted like Vidur's, unused by every interval generator
   s.finish("for interval generator '" + c.name + "'");
@@ -38,14 +44,14 @@ llm::LengthGeneratorConfig parse_lengths(YamlSection s) {
   llm::LengthGeneratorConfig c;
   c.name = s.get_choice("name", "fixed", {"fixed", "uniform", "zipf", "trace"});
   c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, kSeedMax));
-  c.max_tokens = s.get_int("max_tokens", 4096, 1, kIntMax);
+  c.max_tokens = s.get_int("max_tokens", 4096, 1, kMaxTokens);
   if (c.name == "fixed") {
-    c.prefill_tokens = s.get_int("prefill_tokens", 2048, 1, kIntMax);
-    c.decode_tokens = s.get_int("decode_tokens", 512, 1, kIntMax);
+    c.prefill_tokens = s.get_int("prefill_tokens", 2048, 1, kMaxTokens);
+    c.decode_tokens = s.get_int("decode_tokens", 512, 1, kMaxTokens);
   }
   if (c.name == "uniform" || c.name == "zipf") {
-    c.min_tokens = s.get_int("min_tokens", 1024, 1, kIntMax);
-    c.prefill_to_decode_ratio = s.get_double("prefill_to_decode_ratio", 20.0, 0, kInf, true);
+    c.min_tokens = s.get_int("min_tokens", 1024, 1, kMaxTokens);
+    c.prefill_to_decode_ratio = s.get_double("prefill_to_decode_ratio", 20.0, 0, kMaxScale, true);
     if (c.min_tokens > c.max_tokens) s.fail("min_tokens", "must be <= max_tokens (" + std::to_string(c.max_tokens) + ")");
   }
   if (c.name == "zipf") {
@@ -55,8 +61,8 @@ llm::LengthGeneratorConfig parse_lengths(YamlSection s) {
   }
   if (c.name == "trace") {
     c.trace_file = s.get_path("trace_file", true);
-    c.prefill_scale_factor = s.get_double("prefill_scale_factor", 1.0, 0, kInf, true);
-    c.decode_scale_factor = s.get_double("decode_scale_factor", 1.0, 0, kInf, true);
+    c.prefill_scale_factor = s.get_double("prefill_scale_factor", 1.0, 0, kMaxScale, true);
+    c.decode_scale_factor = s.get_double("decode_scale_factor", 1.0, 0, kMaxScale, true);
   }
   s.finish("for length generator '" + c.name + "'");
   return c;
@@ -69,16 +75,16 @@ llm::RequestGeneratorConfig parse_request_generator(YamlSection s) {
   c.name = s.get_choice("name", "synthetic", {"synthetic", "trace_replay"});
   c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, kSeedMax));
   if (c.name == "synthetic") {
-    c.num_requests = s.get_optional_int("num_requests", 128, 1);
-    c.duration = s.get_optional_double("duration", std::nullopt, 0);
+    c.num_requests = s.get_optional_int("num_requests", 128, 1, kMaxRequests);
+    c.duration = s.get_optional_double("duration", std::nullopt, 0, kMaxDurationSeconds);
     c.length = parse_lengths(s.child("length_generator"));
     c.interval = parse_intervals(s.child("interval_generator"));
   } else {
     c.trace_file = s.get_path("trace_file", true);
-    c.prefill_scale_factor = s.get_double("prefill_scale_factor", 1.0, 0, kInf, true);
-    c.decode_scale_factor = s.get_double("decode_scale_factor", 1.0, 0, kInf, true);
-    c.time_scale_factor = s.get_double("time_scale_factor", 1.0, 0, kInf, true);
-    c.max_tokens = s.get_int("max_tokens", 4096, 1, kIntMax);
+    c.prefill_scale_factor = s.get_double("prefill_scale_factor", 1.0, 0, kMaxScale, true);
+    c.decode_scale_factor = s.get_double("decode_scale_factor", 1.0, 0, kMaxScale, true);
+    c.time_scale_factor = s.get_double("time_scale_factor", 1.0, 0, kMaxScale, true);
+    c.max_tokens = s.get_int("max_tokens", 4096, 1, kMaxTokens);
   }
   s.finish("for request generator '" + c.name + "'");
   return c;
@@ -133,19 +139,19 @@ llm::PredictorConfig parse_predictor(YamlSection s, const llm::ClusterConfig& cl
   llm::PredictorConfig c;
   c.name = s.get_choice("name", "vidur_table", llm::predictor_names());
   if (c.name == "vidur_table") {
-    c.table_dir = s.get_path("table_dir", true);
+    c.table_dir = s.get_directory("table_dir");
     check_table_manifest(s, c, cluster);
   } else {
-    c.profile_dir = s.get_path("profile_dir", true);
+    c.profile_dir = s.get_directory("profile_dir");
     c.k_fold_cv_splits = static_cast<int>(s.get_int("k_fold_cv_splits", 10, 2, 1000));
   }
   c.kv_cache_prediction_granularity = static_cast<int>(s.get_int("kv_cache_prediction_granularity", 64, 1, 1 << 20));
   c.attention_decode_batching_overhead_fraction =
-      s.get_double("attention_decode_batching_overhead_fraction", 0.1, 0, kInf);
+      s.get_double("attention_decode_batching_overhead_fraction", 0.1, 0, 100);
   c.attention_prefill_batching_overhead_fraction =
-      s.get_double("attention_prefill_batching_overhead_fraction", 0.1, 0, kInf);
-  c.nccl_cpu_launch_overhead_ms = s.get_double("nccl_cpu_launch_overhead_ms", 0.02, 0, kInf);
-  c.nccl_cpu_skew_overhead_per_device_ms = s.get_double("nccl_cpu_skew_overhead_per_device_ms", 0.0, 0, kInf);
+      s.get_double("attention_prefill_batching_overhead_fraction", 0.1, 0, 100);
+  c.nccl_cpu_launch_overhead_ms = s.get_double("nccl_cpu_launch_overhead_ms", 0.02, 0, 1e6);
+  c.nccl_cpu_skew_overhead_per_device_ms = s.get_double("nccl_cpu_skew_overhead_per_device_ms", 0.0, 0, 1e6);
   s.finish("for predictor '" + c.name + "'");
   return c;
 }

@@ -228,7 +228,9 @@ std::string config_id(const llm::SimulationConfig& config, const std::optional<s
   return std::string(hex, 12);
 }
 
-sweep::Sweep load_sweep(const std::string& path) {
+namespace {
+
+sweep::Sweep load_sweep_yaml(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw ConfigError(path + ": sweep file not found");
   sweep::Sweep sw;
   sw.file = path;
@@ -301,6 +303,12 @@ sweep::Sweep load_sweep(const std::string& path) {
   }
   if (sw.points.empty()) throw ConfigError(path + ": exclude removes every configuration");
   return sw;
+}
+
+}  // namespace
+
+sweep::Sweep load_sweep(const std::string& path) {
+  return detail::with_yaml_errors(path, [&] { return load_sweep_yaml(path); });
 }
 
 }  // namespace llmsim::io

@@ -32,19 +32,29 @@ std::string where(const std::string& origin, const YAML::Mark& m) {
   return origin + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
-void reject_duplicate_keys(const YAML::Node& n, const std::string& origin) {
+constexpr std::size_t kMaxNodes = 1'000'000;  // far above any config; stops alias bombs ("billion laughs")
+
+// Keys must be plain scalars given once; `budget` counts nodes visited (aliases are visited once per use).
+void check_keys(const YAML::Node& n, const std::string& origin, std::size_t& budget) {
+  if (++budget > kMaxNodes) {
+    throw ConfigError(origin + ": more than " + std::to_string(kMaxNodes) +
+                      " YAML nodes once aliases are expanded; a config is far smaller");
+  }
   if (n.IsSequence()) {
-    for (const YAML::Node& item : n) reject_duplicate_keys(item, origin);
+    for (const YAML::Node& item : n) check_keys(item, origin, budget);
   }
   if (!n.IsMap()) return;
   std::map<std::string, YAML::Mark> seen;
   for (const auto& kv : n) {
-    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
+    if (!kv.first.IsScalar()) {
+      throw ConfigError(where(origin, kv.first.Mark()) + ": a key must be a plain name, not a list or mapping");
+    }
+    const std::string& key = kv.first.Scalar();
     if (const auto [it, fresh] = seen.emplace(key, kv.first.Mark()); !fresh) {
       throw ConfigError(where(origin, kv.first.Mark()) + ": key '" + key + "' given twice (first at line " +
                         std::to_string(it->second.line + 1) + "); remove one");
     }
-    reject_duplicate_keys(kv.second, origin);
+    check_keys(kv.second, origin, budget);
   }
 }
 
@@ -57,11 +67,14 @@ YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
   } catch (const YAML::Exception& e) {
     throw ConfigError(where(origin, e.mark) + ": YAML syntax error: " + e.msg);
   }
-  reject_duplicate_keys(n, origin);
+  std::size_t budget = 0;
+  check_keys(n, origin, budget);
   return n;
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw ConfigError(path + ": not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open file");
   std::ostringstream text;
@@ -122,11 +135,12 @@ std::int64_t YamlSection::get_int(const std::string& name, std::int64_t fallback
 }
 
 std::optional<std::int64_t> YamlSection::get_optional_int(const std::string& name,
-                                                          std::optional<std::int64_t> fallback, std::int64_t min) {
+                                                          std::optional<std::int64_t> fallback, std::int64_t min,
+                                                          std::int64_t max) {
   const YAML::Node n = raw(name);
   if (!n.IsDefined()) return fallback;
   if (n.IsNull()) return std::nullopt;
-  return get_int(name, 0, min, std::numeric_limits<std::int64_t>::max());
+  return get_int(name, 0, min, max);
 }
 
 double YamlSection::get_double(const std::string& name, double fallback, double min, double max, bool min_exclusive) {
@@ -144,11 +158,11 @@ double YamlSection::get_double(const std::string& name, double fallback, double 
 }
 
 std::optional<double> YamlSection::get_optional_double(const std::string& name, std::optional<double> fallback,
-                                                       double min) {
+                                                       double min, double max) {
   const YAML::Node n = raw(name);
   if (!n.IsDefined()) return fallback;
   if (n.IsNull()) return std::nullopt;
-  return get_double(name, 0, min, std::numeric_limits<double>::max(), true);
+  return get_double(name, 0, min, max, true);
 }
 
 bool YamlSection::get_bool(const std::string& name, bool fallback) {
@@ -212,18 +226,29 @@ double YamlSection::get_bandwidth(const std::string& name, double fallback) {
   return b.value_or(fallback);
 }
 
-std::string YamlSection::get_path(const std::string& name, bool required) {
+std::string YamlSection::resolve_path(const std::string& name, bool required, bool directory) {
   const std::string v = get_string(name, "");
+  const char* what = directory ? "a directory" : "a file";
   if (v.empty()) {
-    if (required) fail(name, "required (a file path, relative to this file)");
+    if (required) fail(name, std::string("required (") + what + " path, relative to this file)");
     return v;
   }
   std::filesystem::path p(v);
   if (p.is_relative()) p = std::filesystem::path(file_).parent_path() / p;
-  p = std::filesystem::weakly_canonical(std::filesystem::absolute(p));
-  if (!std::filesystem::exists(p)) fail(name, "'" + v + "' not found (resolved to " + p.string() + ")");
-  return p.string();
+  std::error_code ec;
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(p), ec);
+  if (ec) fail(name, "'" + v + "' cannot be resolved (" + ec.message() + ")");
+  const std::filesystem::file_status st = std::filesystem::status(resolved, ec);
+  if (!std::filesystem::exists(st)) fail(name, "'" + v + "' not found (resolved to " + resolved.string() + ")");
+  if (directory ? !std::filesystem::is_directory(st) : !std::filesystem::is_regular_file(st)) {
+    fail(name, "'" + v + "' (" + resolved.string() + ") is not " + (directory ? "a directory" : "a regular file"));
+  }
+  return resolved.string();
 }
+
+std::string YamlSection::get_path(const std::string& name, bool required) { return resolve_path(name, required, false); }
+
+std::string YamlSection::get_directory(const std::string& name) { return resolve_path(name, true, true); }
 
 YamlSection YamlSection::child(const std::string& name) { return YamlSection(raw(name), file_, key(name)); }
 

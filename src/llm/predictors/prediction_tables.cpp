@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "llmsim/llm/operators.hpp"
 #include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/util/csv_table.hpp"
 #include "llmsim/util/error.hpp"
@@ -38,8 +39,8 @@ std::string op_of(const std::string& path) {
 std::vector<double> prediction_column(const CsvTable& t) {
   std::vector<double> v = t.numeric_column("prediction");
   for (std::size_t r = 0; r < v.size(); ++r) {
-    if (!std::isfinite(v[r]) || v[r] < 0) {
-      throw InputError(fmt::format("{}:{}: column 'prediction': {:g} is not a time (finite, >= 0 ms)", t.path(),
+    if (!(v[r] >= 0 && v[r] <= kMaxOperatorMs)) {
+      throw InputError(fmt::format("{}:{}: column 'prediction': {:g} is not an operator time (0 to 1e7 ms)", t.path(),
                                    t.line_of(r), v[r]));
     }
   }
@@ -62,7 +63,6 @@ TokenTable::TokenTable(const std::string& path) : op_(op_of(path)) {
   for (std::size_t r = 0; r < t.rows(); ++r) {
     expect_key(t, r, as_int(keys[r], t, "num_tokens"), static_cast<std::int64_t>(r) + 1, "num_tokens");
   }
-  if (t.rows() == 0) throw InputError(path + ": table has no rows");
   values_ = prediction_column(t);
 }
 

@@ -63,9 +63,9 @@ std::vector<double> target(const CsvTable& t, Op op) {
   std::vector<double> y = t.numeric_column(col, kNaN);
   for (std::size_t r = 0; r < y.size(); ++r) {
     if (std::isnan(y[r]) && zero_filled(op)) y[r] = 0;
-    if (std::isinf(y[r]) || y[r] < 0) {
+    if (!std::isnan(y[r]) && !(y[r] >= 0 && y[r] <= kMaxOperatorMs)) {
       throw InputError(
-          fmt::format("{}:{}: column '{}': {:g} is not a time (finite, >= 0 ms)", t.path(), t.line_of(r), col, y[r]));
+          fmt::format("{}:{}: column '{}': {:g} is not an operator time (0 to 1e7 ms)", t.path(), t.line_of(r), col, y[r]));
     }
   }
   return y;
