@@ -20,6 +20,7 @@ struct CliOptions {
   std::string log_level = "info";
   double progress_interval_s = 10.0;
   int local_ranks = 1;
+  std::optional<double> max_memory_gib;  ///< --max-memory; unset = the machine's available memory
   std::string partition = "block";
   bool print_config = false;
   bool quiet = false;

@@ -18,13 +18,17 @@ namespace {
 using Json = nlohmann::ordered_json;
 constexpr double kGiB = 1073741824.0;
 
-// A whole number >= min from `text`, a part of `item` given to `option` (whose syntax is `syntax`).
-std::int64_t parse_count(const std::string& text, const std::string& item, const char* syntax, std::int64_t min) {
+constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;    // as request_generator.max_tokens
+constexpr std::int64_t kMaxRequests = std::int64_t{1} << 20;  // requests in the described batch
+
+// A whole number in [min, max] from `text`, a part of `item` given to `option` (whose syntax is `syntax`).
+std::int64_t parse_count(const std::string& text, const std::string& item, const char* syntax, std::int64_t min,
+                         std::int64_t max) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < min) {
-    throw ConfigError(std::string(syntax) + ": in '" + item + "', '" + text + "' is not a whole number >= " +
-                      std::to_string(min));
+  if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
+    throw ConfigError(std::string(syntax) + ": in '" + item + "', '" + text + "' is not a whole number from " +
+                      std::to_string(min) + " to " + std::to_string(max));
   }
   return v;
 }
@@ -49,14 +53,14 @@ llm::Batch make_batch(const InspectOptions& o, llm::RequestStore& store) {
   };
   for (const std::string& p : o.prefills) {
     const auto [chunk, kv] = split(p, ':', "0");
-    const std::int64_t c = parse_count(chunk, p, "--prefill CHUNK[:KV]", 1);
-    const std::int64_t k = parse_count(kv, p, "--prefill CHUNK[:KV]", 0);
+    const std::int64_t c = parse_count(chunk, p, "--prefill CHUNK[:KV]", 1, kMaxTokens);
+    const std::int64_t k = parse_count(kv, p, "--prefill CHUNK[:KV]", 0, kMaxTokens);
     add(k + c, k, c);  // prompt of k + c tokens, k already processed: this iteration prefills c
   }
   for (const std::string& d : o.decodes) {
     const auto [kv, count] = split(d, 'x', "1");
-    const std::int64_t k = parse_count(kv, d, "--decode KV[xCOUNT]", 2);
-    const std::int64_t n = parse_count(count, d, "--decode KV[xCOUNT]", 1);
+    const std::int64_t k = parse_count(kv, d, "--decode KV[xCOUNT]", 2, kMaxTokens);
+    const std::int64_t n = parse_count(count, d, "--decode KV[xCOUNT]", 1, kMaxRequests - std::ssize(ids));
     for (std::int64_t i = 0; i < n; ++i) add(k - 1, k - 1, 1);  // prefill of k - 1 done (+1 first token): context k
   }
   if (ids.empty()) throw ConfigError("llmsim predict: describe a batch with --prefill CHUNK[:KV] and/or --decode KV[xCOUNT]");

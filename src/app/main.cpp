@@ -1,13 +1,32 @@
 // SPDX-License-Identifier: MIT
 // llmsim entry point: parse the command line, pick the transport, map exceptions to exit codes.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "cli_options.hpp"
 #include "inspect_commands.hpp"
 #include "predictor_cache_option.hpp"
 #include "launch.hpp"
+
+namespace {
+
+// CLI::Range lets NaN through (every comparison with it is false).
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) {
+        try {
+          return std::isfinite(std::stod(text)) ? std::string() : "'" + text + "' is not a finite number";
+        } catch (const std::exception&) {
+          return "'" + text + "' is not a number";
+        }
+      },
+      "FINITE");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   llmsim::app::Launch launch(&argc, &argv);
@@ -32,9 +51,14 @@ int main(int argc, char** argv) {
   cli.add_option("--csv", opt.csv_dir, "Also write requests/batches/replica_stages/replicas CSVs into DIR");
   cli.add_option("--chrome-trace", opt.chrome_trace_path, "Write a chrome://tracing JSON of every batch stage");
   cli.add_option("--local-ranks", opt.local_ranks,
-                 "Without mpirun: split replicas over N in-process logical ranks (same results as 1 rank)")
-      ->check(CLI::Range(1, 4096))
+                 "Without mpirun: split replicas over N in-process logical ranks, one thread each (same results as "
+                 "1 rank)")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  cli.add_option("--max-memory", opt.max_memory_gib,
+                 "GiB this run may use; a run whose estimated peak memory is larger is refused before it allocates "
+                 "(default: the machine's available memory; 0 = no limit)")
+      ->check(CLI::Range(0.0, 1e9));
   cli.add_option("--partition", opt.partition, "How replicas are spread over ranks")
       ->check(CLI::IsMember({"block", "round_robin"}))
       ->capture_default_str();
@@ -42,7 +66,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   cli.add_option("--progress-interval", opt.progress_interval_s, "Seconds of wall time between progress lines")
-      ->check(CLI::PositiveNumber)
+      ->check(finite_number() & CLI::Range(1e-3, 1e9))
       ->capture_default_str();
   llmsim::app::add_predictor_cache_option(cli);
   cli.add_flag("--print-config", opt.print_config, "Print the resolved config as JSON and exit");

@@ -9,6 +9,7 @@
 
 #include "app_logging.hpp"
 #include "cli_options.hpp"
+#include "memory_limit.hpp"
 #include "output_path.hpp"
 #include "rank_fingerprint.hpp"
 #include "llmsim/io/config_loader.hpp"
@@ -83,12 +84,15 @@ int run(const CliOptions& options, des::Transport* transport) {
     if (!opt.chrome_trace_path.empty()) {
       opt.chrome_trace_path = prepare_output_path(options.chrome_trace_path, inputs, "--chrome-trace");
     }
+    if (!opt.csv_dir.empty()) prepare_output_path(opt.csv_dir + "/requests.csv", inputs, "--csv");
   }
   config.metrics.enable_chrome_trace = config.metrics.enable_chrome_trace || !opt.chrome_trace_path.empty();
   if (ranks > 1) std::filesystem::create_directories(options.output_path + ".logs");
   auto log = make_logger("llmsim", opt.quiet, opt.log_level, rank, ranks, options.output_path + ".logs");
   const auto start = Clock::now();
+  require_memory(llm::estimate_memory(config), opt.max_memory_gib);  // before generating the requests
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
+  require_memory(llm::estimate_memory(config, requests), opt.max_memory_gib);
   const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
   log->info("simulating {} requests on {} replica(s) ({} / {}, TP{} PP{}) on {} rank(s)", requests.size(),
             config.cluster.num_replicas, config.cluster.replica_scheduler.name,

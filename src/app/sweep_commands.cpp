@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app_logging.hpp"
+#include "output_path.hpp"
 #include "rank_fingerprint.hpp"
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/io/sweep_loader.hpp"
@@ -28,6 +29,11 @@ using Clock = std::chrono::steady_clock;
 
 std::string output_of(const SweepOptions& o, const sweep::Sweep& sw) {
   return o.output_path.empty() ? "out/" + sw.name + ".h5" : o.output_path;
+}
+
+/// The sweep file to write, checked before anything runs (not a directory, FIFO or input; its directory writable).
+std::string checked_output(const SweepOptions& o, const sweep::Sweep& sw) {
+  return prepare_output_path(output_of(o, sw), {o.job_path, sw.base_config}, "--output");
 }
 
 io::SweepFileInfo file_info(const sweep::Sweep& sw) {
@@ -148,7 +154,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
   const int group = o.ranks_per_config;
   const int workers = group > 1 ? mpi::num_work_groups(ranks, group) : ranks;
   check_groups(sw, group, ranks, workers);
-  const io::SweepStore store(output_of(o, sw));
+  const io::SweepStore store(checked_output(o, sw));
   const std::string logs_dir = store.output_path() + ".logs";
   if (ranks > 1) std::filesystem::create_directories(logs_dir);
   auto log = make_logger("llmsim-sweep", o.quiet, o.log_level, rank, ranks, logs_dir);
@@ -268,7 +274,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
 
 int sweep_merge(const SweepOptions& o) {
   const sweep::Sweep sw = io::load_sweep(o.job_path);
-  const io::SweepStore store(output_of(o, sw));
+  const io::SweepStore store(checked_output(o, sw));
   if (const std::string note = foreign_parts_note(store, sw); !note.empty()) std::fprintf(stderr, "note: %s\n", note.c_str());
   const std::size_t merged = store.merge(file_info(sw), o.partial);
   std::printf("wrote %s: %zu of %zu configuration(s)\n", store.output_path().c_str(), merged, sw.points.size());

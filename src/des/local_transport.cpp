@@ -7,6 +7,8 @@
 #include <exception>
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <system_error>
 #include <thread>
 
 namespace llmsim::des {
@@ -96,17 +98,23 @@ void run_local_ranks(int num_ranks, const std::function<void(Transport&)>& body)
   std::mutex error_mutex;
   std::exception_ptr first_error;
   std::vector<std::thread> threads;
-  for (int r = 0; r < num_ranks; ++r) {
-    threads.emplace_back([&, r] {
-      LocalTransport transport(hub, r);
-      try {
-        body(transport);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!first_error) first_error = std::current_exception();
-        hub.barrier.cancel();
-      }
-    });
+  try {
+    for (int r = 0; r < num_ranks; ++r) {
+      threads.emplace_back([&, r] {
+        LocalTransport transport(hub, r);
+        try {
+          body(transport);
+        } catch (...) {
+          std::lock_guard lock(error_mutex);
+          if (!first_error) first_error = std::current_exception();
+          hub.barrier.cancel();
+        }
+      });
+    }
+  } catch (const std::system_error& e) {  // no more threads: release the started ones, then report
+    hub.barrier.cancel();
+    for (std::thread& t : threads) t.join();
+    throw std::runtime_error("cannot start " + std::to_string(num_ranks) + " logical-rank threads (" + e.what() + ")");
   }
   for (std::thread& t : threads) t.join();
   if (first_error) std::rethrow_exception(first_error);

@@ -68,8 +68,8 @@ expect_inspect_error() {  # expect_inspect_error NAME SUBSTRING ARGS...
 expect_inspect_error plan_infeasible "not enough memory to store even a single request" \
   plan -c "$profiled" --set cluster.replica.model=$configs/models/llama-2-70b.yaml
 expect_inspect_error predict_empty "describe a batch with --prefill" predict -c "$table"
-expect_inspect_error predict_bad_decode "'1' is not a whole number >= 2" predict -c "$table" --decode 1
-expect_inspect_error predict_bad_prefill "'x' is not a whole number >= 0" predict -c "$table" --prefill 512:x
+expect_inspect_error predict_bad_decode "'1' is not a whole number from 2 to 16777216" predict -c "$table" --decode 1
+expect_inspect_error predict_bad_prefill "'x' is not a whole number from 0 to 16777216" predict -c "$table" --prefill 512:x
 expect_inspect_error predict_out_of_table "outside the prediction table" predict -c "$table" --prefill 8192
 expect_inspect_error plan_no_config "--config is required" plan
 echo "all predictor guards OK"

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// MemoryEstimate: the peak memory a run will need, known before it allocates, so that an impossible run is
+// refused with the estimate instead of ending in std::bad_alloc (or the kernel's OOM killer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "llmsim/llm/config.hpp"
+#include "llmsim/llm/request.hpp"
+
+namespace llmsim::llm {
+
+/// Measured peak bytes per item (docs/reliability.md): request state plus its result rows and the copies made
+/// while gathering results; replica state; one stored batch record (metrics.store_batch_metrics) with its copies.
+inline constexpr double kPeakBytesPerRequest = 1536;
+inline constexpr double kPeakBytesPerReplica = 4096;
+inline constexpr double kPeakBytesPerBatch = 512;
+
+struct MemoryEstimate {
+  double requests = 0;  ///< number of requests (expected, before generation)
+  double batches = 0;   ///< upper bound on stored batch records (0 without batch metrics)
+  int replicas = 0;
+  double bytes() const;
+  /// e.g. "12.3 GiB (1000000 requests x 1.5 KiB, 16 replicas x 4 KiB, up to 2.1e7 stored batches x 0.5 KiB)".
+  std::string describe() const;
+};
+
+/// Before the requests exist: a synthetic workload's num_requests (or duration x qps when only the duration is
+/// set); 0 requests for a trace (bounded by the trace reader's size limit, counted after generation).
+MemoryEstimate estimate_memory(const SimulationConfig& config);
+
+/// With the generated requests: every request, and with batch metrics an upper bound on the batches (one per
+/// decode token plus one per prefill chunk of each request, i.e. batches of one request).
+MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector<RequestSpec>& requests);
+
+}  // namespace llmsim::llm

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// Peak-memory estimates from the config and the generated requests.
+#include "llmsim/llm/memory_estimate.hpp"
+
+#include <spdlog/fmt/fmt.h>
+
+#include <algorithm>
+
+namespace llmsim::llm {
+
+double MemoryEstimate::bytes() const {
+  return requests * kPeakBytesPerRequest + replicas * kPeakBytesPerReplica + batches * kPeakBytesPerBatch;
+}
+
+std::string MemoryEstimate::describe() const {
+  std::string out = fmt::format("{:.1f} GiB ({:.0f} requests x {:.1f} KiB, {} replicas x {:.0f} KiB",
+                                bytes() / 1073741824.0, requests, kPeakBytesPerRequest / 1024, replicas,
+                                kPeakBytesPerReplica / 1024);
+  if (batches > 0) out += fmt::format(", up to {:.3g} stored batches x {:.1f} KiB", batches, kPeakBytesPerBatch / 1024);
+  return out + ")";
+}
+
+MemoryEstimate estimate_memory(const SimulationConfig& config) {
+  const RequestGeneratorConfig& g = config.request_generator;
+  MemoryEstimate e;
+  e.replicas = config.cluster.num_replicas;
+  if (g.name != "synthetic") return e;
+  double n = g.num_requests ? static_cast<double>(*g.num_requests) : 0.0;
+  const bool timed = g.interval.name == "poisson" || g.interval.name == "gamma";
+  if (g.duration && timed) {
+    const double by_duration = *g.duration * g.interval.qps;
+    n = g.num_requests ? std::min(n, by_duration) : by_duration;
+  }
+  e.requests = n;
+  return e;
+}
+
+MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector<RequestSpec>& requests) {
+  MemoryEstimate e;
+  e.replicas = config.cluster.num_replicas;
+  e.requests = static_cast<double>(requests.size());
+  if (config.metrics.store_batch_metrics || config.metrics.enable_chrome_trace) {
+    const ReplicaSchedulerConfig& s = config.cluster.replica_scheduler;
+    for (const RequestSpec& r : requests) {
+      const std::int64_t chunk = s.name == "sarathi" ? s.chunk_size : r.num_prefill_tokens;
+      e.batches += static_cast<double>(r.num_decode_tokens + (r.num_prefill_tokens + chunk - 1) / chunk);
+    }
+    // A Chrome trace keeps one record per batch and pipeline stage as well.
+    if (config.metrics.enable_chrome_trace) e.batches *= 1 + config.cluster.replica.num_pipeline_stages;
+  }
+  return e;
+}
+
+}  // namespace llmsim::llm
