@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli_options.hpp"
+#include "llmsim/des/partition.hpp"
 #include "inspect_commands.hpp"
 #include "predictor_cache_option.hpp"
 #include "launch.hpp"
@@ -59,8 +60,10 @@ int main(int argc, char** argv) {
                  "GiB this run may use; a run whose estimated peak memory is larger is refused before it allocates "
                  "(default: the machine's available memory; 0 = no limit)")
       ->check(CLI::Range(0.0, 1e9));
+  std::vector<std::string> partition_names;
+  for (const llmsim::des::PartitionInfo& p : llmsim::des::partitions()) partition_names.emplace_back(p.name);
   cli.add_option("--partition", opt.partition, "How replicas are spread over ranks")
-      ->check(CLI::IsMember({"block", "round_robin"}))
+      ->check(CLI::IsMember(partition_names))
       ->capture_default_str();
   cli.add_option("--log-level", opt.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

@@ -27,16 +27,10 @@ struct Progress {
   std::int64_t total_requests = 0;
 };
 
-/// Names accepted by partition_replicas.
-const std::vector<std::string>& partition_names();
-
-/// Rank owning each replica: `block` gives contiguous ranges, `round_robin` deals replicas out in turn.
-/// Throws ConfigError for an unknown name.
-std::vector<int> partition_replicas(const std::string& name, int num_replicas, int num_ranks);
-
 /// One simulation. Without a transport everything runs here; with one, this object is one rank of a
-/// partitioned run (every rank constructs it with the same arguments) and run() synchronises the ranks
-/// conservatively in windows of cluster.routing.latency. Results are identical for any rank count.
+/// partitioned run (every rank constructs it with the same arguments; replicas are spread by
+/// des::partition_entities) and run() runs it through des::run with cluster.routing.latency as the lookahead.
+/// Results are identical for any rank count.
 class Simulation {
  public:
   /// `requests` must be sorted by arrival with ids = positions (generate_requests guarantees it).
@@ -62,11 +56,11 @@ class Simulation {
   class LoadView;
 
   bool owns_replica(int replica) const { return replica_owner_[static_cast<std::size_t>(replica)] == rank_; }
-  void run_partitioned(SimTime limit, const std::function<void(const Progress&)>& progress,
-                       std::uint64_t progress_every);
-  void exchange_events();
   SimulationResults local_results();
-  SimulationResults merge(std::vector<des::Bytes> parts);
+  /// Moves `part`'s rows into `all`.
+  static void append(SimulationResults& all, SimulationResults part);
+  /// Sorts the rows into their canonical order (independent of the partition) and adds the predictor info.
+  SimulationResults finish(SimulationResults all);
   std::int64_t count_completed() const;
 
   SimulationConfig config_;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Simulation assembly, the sequential and the conservatively synchronised run loops, result gathering.
+// Simulation assembly (router and replicas as des entities), the run through des::run, result gathering.
 #include "llmsim/llm/simulation.hpp"
 
 #include <algorithm>
@@ -9,7 +9,9 @@
 #include "llmsim/llm/router.hpp"
 #include "llmsim/util/assert.hpp"
 #include "llmsim/util/error.hpp"
-#include "wire_codec.hpp"
+#include "llmsim/des/partition.hpp"
+#include "llmsim/des/runner.hpp"
+#include "result_codec.hpp"
 
 namespace llmsim::llm {
 
@@ -54,7 +56,7 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   requests_.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) requests_.emplace_back(static_cast<RequestId>(i), requests[i]);
   const int n = config.cluster.num_replicas;
-  replica_owner_ = partition_replicas(partition, n, ranks);
+  replica_owner_ = des::partition_entities(partition, n, ranks);
   const std::int64_t max_tokens = config.request_generator.effective_max_tokens();
   for (int r = 0; r < n; ++r) {
     replicas_.push_back(owns_replica(r) ? std::make_unique<Replica>(r, config.cluster, max_tokens, requests_,
@@ -89,63 +91,34 @@ Simulation::~Simulation() = default;
 SimulationResults Simulation::run(const std::function<void(const Progress&)>& progress,
                                   std::uint64_t progress_every) {
   if (router_) router_->start(engine_);
-  const SimTime limit = config_.time_limit_s > 0 ? seconds_to_simtime(config_.time_limit_s) : kSimTimeMax;
-  if (transport_ && transport_->size() > 1) {
-    run_partitioned(limit, progress, progress_every);
-  } else {
-    // Run in slices so progress can be reported; slicing does not change the event order.
-    std::uint64_t next_report = progress_every;
-    while (!engine_.empty() && engine_.next_time() <= limit) {
-      engine_.run(engine_.next_time());
-      if (progress && engine_.events_processed() >= next_report) {
-        next_report = engine_.events_processed() + progress_every;
-        progress(Progress{engine_.now(), engine_.events_processed(), count_completed(),
-                          static_cast<std::int64_t>(requests_.size())});
-      }
-    }
-    time_limit_reached_ = !engine_.empty();
+  const bool partitioned = transport_ && transport_->size() > 1;
+  des::RunOptions options;
+  options.transport = transport_;
+  options.lookahead = config_.cluster.routing.latency;
+  options.limit = config_.time_limit_s > 0 ? seconds_to_simtime(config_.time_limit_s) : kSimTimeMax;
+  options.progress_every = progress_every;
+  if (progress) {
+    options.progress = [&](const des::RunStatus& s) {
+      // Completed requests are known only where every replica is (one rank).
+      progress(Progress{s.now, s.events, partitioned ? -1 : count_completed(), std::ssize(requests_)});
+    };
   }
+  const des::RunResult outcome = des::run(engine_, options);
+  time_limit_reached_ = outcome.limit_reached;
+  sync_seconds_ = outcome.sync_seconds;
   SimulationResults mine = local_results();
-  if (!transport_ || transport_->size() == 1) return merge({detail::encode_results(mine)});
+  if (!partitioned) return finish(std::move(mine));  // one rank: no encoding, no copy
   const auto start = std::chrono::steady_clock::now();
   std::vector<des::Bytes> parts = transport_->gather(detail::encode_results(mine));
+  mine = {};
   sync_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return rank_ == 0 ? merge(std::move(parts)) : SimulationResults{};
-}
-
-void Simulation::exchange_events() {
-  std::vector<std::vector<des::Event>> outbox = engine_.take_outbox();
-  std::vector<des::Bytes> out(static_cast<std::size_t>(transport_->size()));
-  for (std::size_t r = 0; r < outbox.size(); ++r) {
-    if (!outbox[r].empty()) out[r] = detail::encode_events(outbox[r]);
+  if (rank_ != 0) return {};
+  SimulationResults all;
+  for (des::Bytes& bytes : parts) {
+    append(all, detail::decode_results(bytes));
+    bytes = {};
   }
-  for (const des::Bytes& bytes : transport_->exchange(out)) {
-    for (const des::Event& e : detail::decode_events(bytes)) engine_.insert_remote(e);
-  }
-}
-
-// YAWNS-style windows (docs/distributed.md): deliver the messages of the last window, agree on the global
-// next event time T, then process every local event before T + lookahead. A message sent inside the window
-// is due at least `lookahead` after its send time >= T, i.e. outside the window, so it is delivered in time.
-void Simulation::run_partitioned(SimTime limit, const std::function<void(const Progress&)>& progress,
-                                 std::uint64_t progress_every) {
-  const SimTime lookahead = config_.cluster.routing.latency;
-  std::uint64_t next_report = progress_every;
-  for (;;) {
-    const auto sync_start = std::chrono::steady_clock::now();
-    exchange_events();
-    const SimTime next = transport_->min_reduce(engine_.next_time());
-    sync_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count();
-    if (next == kSimTimeMax || next > limit) {
-      time_limit_reached_ = next != kSimTimeMax;
-      return;
-    }
-    engine_.run(std::min(next + lookahead - 1, limit));
-    if (progress && rank_ == 0 && engine_.events_processed() >= next_report) {
-      next_report = engine_.events_processed() + progress_every;
-      progress(Progress{next, engine_.events_processed(), -1, static_cast<std::int64_t>(requests_.size())});
-    }
-  }
+  return finish(std::move(all));
 }
 
 SimulationResults Simulation::local_results() {
@@ -168,22 +141,20 @@ SimulationResults Simulation::local_results() {
   return out;
 }
 
-SimulationResults Simulation::merge(std::vector<des::Bytes> parts) {
-  SimulationResults all;
-  for (des::Bytes& bytes : parts) {
-    SimulationResults p = detail::decode_results(bytes);
-    bytes = {};
-    auto append = [](auto& to, auto& from) { std::move(from.begin(), from.end(), std::back_inserter(to)); };
-    append(all.requests, p.requests);
-    append(all.batches, p.batches);
-    append(all.replica_stages, p.replica_stages);
-    append(all.replicas, p.replicas);
-    append(all.batch_stages, p.batch_stages);
-    append(all.operator_times, p.operator_times);
-    all.makespan = std::max(all.makespan, p.makespan);
-    all.num_events += p.num_events;
-    all.time_limit_reached = all.time_limit_reached || p.time_limit_reached;
-  }
+void Simulation::append(SimulationResults& all, SimulationResults part) {
+  auto move_all = [](auto& to, auto& from) { std::move(from.begin(), from.end(), std::back_inserter(to)); };
+  move_all(all.requests, part.requests);
+  move_all(all.batches, part.batches);
+  move_all(all.replica_stages, part.replica_stages);
+  move_all(all.replicas, part.replicas);
+  move_all(all.batch_stages, part.batch_stages);
+  move_all(all.operator_times, part.operator_times);
+  all.makespan = std::max(all.makespan, part.makespan);
+  all.num_events += part.num_events;
+  all.time_limit_reached = all.time_limit_reached || part.time_limit_reached;
+}
+
+SimulationResults Simulation::finish(SimulationResults all) {
   auto by = [](auto key) { return [key](const auto& x, const auto& y) { return key(x) < key(y); }; };
   std::sort(all.requests.begin(), all.requests.end(), by([](const RequestRecord& r) { return r.request_id; }));
   std::sort(all.batches.begin(), all.batches.end(),
@@ -206,26 +177,6 @@ SimulationResults Simulation::merge(std::vector<des::Bytes> parts) {
 
 std::int64_t Simulation::count_completed() const {
   return std::count_if(requests_.begin(), requests_.end(), [](const Request& r) { return r.completed(); });
-}
-
-const std::vector<std::string>& partition_names() {
-  static const std::vector<std::string> names{"block", "round_robin"};
-  return names;
-}
-
-std::vector<int> partition_replicas(const std::string& name, int num_replicas, int num_ranks) {
-  std::vector<int> owner(static_cast<std::size_t>(num_replicas));
-  for (int r = 0; r < num_replicas; ++r) {
-    if (name == "block") {
-      owner[static_cast<std::size_t>(r)] =
-          static_cast<int>(static_cast<std::int64_t>(r) * num_ranks / num_replicas);
-    } else if (name == "round_robin") {
-      owner[static_cast<std::size_t>(r)] = r % num_ranks;
-    } else {
-      throw ConfigError("--partition: unknown value '" + name + "'; valid: block, round_robin");
-    }
-  }
-  return owner;
 }
 
 }  // namespace llmsim::llm

@@ -112,11 +112,5 @@ TEST(PartitionedSimulation, AFailingRankReleasesTheOthers) {
                std::runtime_error);
 }
 
-TEST(PartitionedSimulation, UnknownPartitionIsAConfigError) {
-  EXPECT_THROW(partition_replicas("hash", 4, 2), ConfigError);
-  EXPECT_EQ(partition_replicas("block", 4, 2), (std::vector<int>{0, 0, 1, 1}));
-  EXPECT_EQ(partition_replicas("round_robin", 4, 2), (std::vector<int>{0, 1, 0, 1}));
-}
-
 }  // namespace
 }  // namespace llmsim::llm

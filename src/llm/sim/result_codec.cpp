@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Boost.Serialization (binary, no header) of events and result rows; records are plain structs.
-#include "wire_codec.hpp"
+// Boost.Serialization (binary, no header) of result rows; records are plain structs.
+#include "result_codec.hpp"
 
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
@@ -12,11 +12,6 @@
 #include <type_traits>
 
 namespace boost::serialization {
-
-template <class Archive>
-void serialize(Archive& ar, llmsim::des::Event& e, const unsigned int /*version*/) {
-  ar& e.key.time& e.key.phase& e.key.src& e.key.seq& e.target& e.kind& e.a& e.b;
-}
 
 template <class Archive>
 void serialize(Archive& ar, llmsim::llm::BatchStageRecord& s, const unsigned int /*version*/) {
@@ -54,25 +49,6 @@ void results(Archive& ar, SimulationResults& r) {
 }
 
 }  // namespace
-
-des::Bytes encode_events(const std::vector<des::Event>& events) {
-  des::Bytes bytes;
-  {
-    boost::iostreams::stream<Sink> out{Sink(bytes)};
-    boost::archive::binary_oarchive ar(out, kFlags);
-    ar << events;
-  }
-  return bytes;
-}
-
-std::vector<des::Event> decode_events(const des::Bytes& bytes) {
-  std::vector<des::Event> events;
-  if (bytes.empty()) return events;
-  boost::iostreams::stream<Source> in(bytes.data(), bytes.size());
-  boost::archive::binary_iarchive ar(in, kFlags);
-  ar >> events;
-  return events;
-}
 
 des::Bytes encode_results(const SimulationResults& r) {
   des::Bytes bytes;
