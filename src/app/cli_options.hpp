@@ -22,6 +22,7 @@ struct CliOptions {
   int local_ranks = 1;
   std::optional<double> max_memory_gib;  ///< --max-memory; unset = the machine's available memory
   std::string partition = "block";
+  bool compress = false;  ///< --compress
   bool print_config = false;
   bool quiet = false;
 };

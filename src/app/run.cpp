@@ -45,7 +45,8 @@ void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, c
                    int ranks, spdlog::logger& log) {
   io::StagedFiles staged;
   io::write_hdf5(results,
-                 io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single"},
+                 io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single",
+                                 opt.compress},
                  opt.output_path, staged);
   std::string written = opt.output_path;
   if (!opt.csv_dir.empty() || config.metrics.write_csv) {

@@ -8,10 +8,10 @@
 
 namespace llmsim::des {
 
-const std::vector<PartitionInfo>& partitions() {
-  static const std::vector<PartitionInfo> all{
-      {"block", "contiguous ranges of entities per rank (neighbours stay together)"},
-      {"round_robin", "entities dealt out to the ranks in turn (spreads hot ranges)"}};
+const std::vector<PluginInfo>& partitions() {
+  static const std::vector<PluginInfo> all{
+      {"block", {}, "contiguous ranges of entities per rank (neighbours stay together)"},
+      {"round_robin", {}, "entities dealt out to the ranks in turn (spreads hot ranges)"}};
   return all;
 }
 
@@ -23,9 +23,7 @@ std::vector<int> partition_entities(const std::string& name, int count, int num_
     } else if (name == "round_robin") {
       owner[static_cast<std::size_t>(e)] = e % num_ranks;
     } else {
-      std::string valid;
-      for (const PartitionInfo& p : partitions()) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
-      throw ConfigError("--partition: unknown value '" + name + "'; valid: " + valid);
+      throw ConfigError("--partition: unknown value '" + name + "'; valid: " + joined_names(partitions()));
     }
   }
   return owner;

@@ -5,14 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "llmsim/util/plugin_registry.hpp"
+
 namespace llmsim::des {
 
-/// Names accepted by partition_entities, each with a one-line description (the `--partition` choices).
-struct PartitionInfo {
-  const char* name;
-  const char* description;
-};
-const std::vector<PartitionInfo>& partitions();
+/// The registry of partitions (the `--partition` choices): names and one-line descriptions.
+const std::vector<PluginInfo>& partitions();
 
 /// Rank owning each of `count` entities: `block` gives contiguous ranges, `round_robin` deals them out in turn.
 /// Throws ConfigError for an unknown name.

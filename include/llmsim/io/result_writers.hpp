@@ -16,6 +16,9 @@ struct RunMetadata {
   std::uint64_t seed = 0;
   std::int32_t num_ranks = 1;
   std::string partition = "single";  ///< how replicas were spread over ranks
+  /// Compress tables above 65,536 rows (shuffle + deflate level 1): much smaller files, but slower to write and
+  /// ~9x slower to read (measured in docs/design.md, "Output"), so off by default (llmsim --compress).
+  bool compress = false;
 };
 
 /// Each writer writes into `staged` (StagedFiles::stage); nothing is in place before staged.commit().

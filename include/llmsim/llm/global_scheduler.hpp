@@ -10,6 +10,7 @@
 
 #include "llmsim/llm/config.hpp"
 #include "llmsim/llm/request.hpp"
+#include "llmsim/util/plugin_registry.hpp"
 
 namespace llmsim::llm {
 
@@ -31,8 +32,10 @@ class GlobalScheduler {
   virtual std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) = 0;
 };
 
-/// Names accepted by make_global_scheduler.
-const std::vector<std::string>& global_scheduler_names();
+using GlobalSchedulerPlugin = Plugin<std::unique_ptr<GlobalScheduler> (*)(std::uint64_t seed)>;
+
+/// The registry of routing policies (`cluster.global_scheduler.name`).
+const std::vector<GlobalSchedulerPlugin>& global_schedulers();
 
 /// Creates the policy `config.name`. `seed` feeds the random policy's own stream. Throws ConfigError if unknown.
 std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config, std::uint64_t seed);

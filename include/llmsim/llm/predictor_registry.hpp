@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The registry of execution-time predictors: name, one-line description and factory of each.
+// The registry of execution-time predictors: name, config keys, one-line description and factory of each.
 #pragma once
 
 #include <memory>
@@ -7,18 +7,15 @@
 #include <vector>
 
 #include "llmsim/llm/execution_time.hpp"
+#include "llmsim/util/plugin_registry.hpp"
 
 namespace llmsim::llm {
 
-struct PredictorKind {
-  const char* name;
-  const char* description;
-  std::unique_ptr<ExecutionTimePredictor> (*make)(const PredictorConfig&, const ClusterConfig&);
-};
+using PredictorPlugin =
+    Plugin<std::unique_ptr<ExecutionTimePredictor> (*)(const PredictorConfig&, const ClusterConfig&)>;
 
-/// Every predictor, in the order `--help` and error messages list them.
-const std::vector<PredictorKind>& predictor_kinds();
-std::vector<std::string> predictor_names();
+/// Every predictor (`execution_time_predictor.name`), in the order `--list` and error messages show them.
+const std::vector<PredictorPlugin>& predictors();
 
 /// The `<op>_<hash>_predictions.csv.gz` files of Vidur's prediction tables in `dir`, sorted (vidur_table needs exactly
 /// one per operator it uses); InputError if `dir` is not a directory.

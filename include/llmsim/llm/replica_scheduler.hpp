@@ -13,6 +13,7 @@
 #include "llmsim/llm/batch.hpp"
 #include "llmsim/llm/memory_planner.hpp"
 #include "llmsim/llm/config.hpp"
+#include "llmsim/util/plugin_registry.hpp"
 
 namespace llmsim::llm {
 
@@ -93,8 +94,11 @@ class ReplicaScheduler {
   std::unordered_map<RequestId, std::int64_t> allocation_map_;
 };
 
-/// Names accepted by make_replica_scheduler, for error messages and --help.
-const std::vector<std::string>& replica_scheduler_names();
+using ReplicaSchedulerPlugin = Plugin<std::unique_ptr<ReplicaScheduler> (*)(
+    const ReplicaSchedulerConfig&, const ReplicaConfig&, std::int64_t max_request_tokens, RequestStore&)>;
+
+/// The registry of batching policies: `cluster.replica_scheduler.name` values, their keys and factories.
+const std::vector<ReplicaSchedulerPlugin>& replica_schedulers();
 
 /// Creates the policy named `config.name`; throws ConfigError listing valid names if unknown.
 std::unique_ptr<ReplicaScheduler> make_replica_scheduler(const ReplicaSchedulerConfig& config,

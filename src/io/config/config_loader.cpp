@@ -8,7 +8,9 @@
 #include <limits>
 
 #include "config_overrides.hpp"
+#include "llmsim/llm/global_scheduler.hpp"
 #include "llmsim/llm/predictor_registry.hpp"
+#include "llmsim/llm/replica_scheduler.hpp"
 #include "llmsim/util/error.hpp"
 #include "yaml_section.hpp"
 
@@ -134,17 +136,20 @@ llm::ReplicaConfig parse_replica(YamlSection s) {
 
 llm::ReplicaSchedulerConfig parse_replica_scheduler(YamlSection s) {
   llm::ReplicaSchedulerConfig c;
-  c.name = s.get_choice("name", c.name, {"vllm", "sarathi", "orca", "faster_transformer", "lightllm"});
+  const PluginInfo policy = s.get_plugin("name", c.name, plugin_infos(llm::replica_schedulers()));
+  c.name = policy.name;
   c.batch_size_cap = as_int(s.get_int("batch_size_cap", c.batch_size_cap, 1, 1 << 24));
   c.block_size = as_int(s.get_int("block_size", c.block_size, 1, 1 << 20));
   c.watermark_blocks_fraction = s.get_double("watermark_blocks_fraction", c.watermark_blocks_fraction, 0, 1);
   if (c.watermark_blocks_fraction >= 1) s.fail("watermark_blocks_fraction", "must be < 1");
   c.num_blocks = s.get_optional_int("num_blocks", std::nullopt, 1, std::int64_t{1} << 31);
-  if (c.name == "vllm" || c.name == "lightllm") {
+  if (policy.accepts("max_tokens_in_batch")) {
     c.max_tokens_in_batch = as_int(s.get_int("max_tokens_in_batch", c.max_tokens_in_batch, 1, 1 << 30));
   }
-  if (c.name == "lightllm") c.max_waiting_iters = as_int(s.get_int("max_waiting_iters", c.max_waiting_iters, 0, 1 << 30));
-  if (c.name == "sarathi") c.chunk_size = as_int(s.get_int("chunk_size", c.chunk_size, 1, 1 << 30));
+  if (policy.accepts("max_waiting_iters")) {
+    c.max_waiting_iters = as_int(s.get_int("max_waiting_iters", c.max_waiting_iters, 0, 1 << 30));
+  }
+  if (policy.accepts("chunk_size")) c.chunk_size = as_int(s.get_int("chunk_size", c.chunk_size, 1, 1 << 30));
   if (c.name == "lightllm" && c.block_size != 1) {
     s.fail("block_size", "lightllm needs 1 (token-level KV slots), got " + std::to_string(c.block_size));
   }
@@ -164,7 +169,7 @@ llm::ClusterConfig parse_cluster(YamlSection s) {
   c.routing.bandwidth_bytes_per_s = routing.get_bandwidth("bandwidth", 0);
   routing.finish();
   YamlSection g = s.child("global_scheduler");
-  c.global_scheduler.name = g.get_choice("name", "round_robin", {"round_robin", "random", "lor"});
+  c.global_scheduler.name = g.get_plugin("name", "round_robin", plugin_infos(llm::global_schedulers())).name;
   g.finish();
   c.replica_scheduler = parse_replica_scheduler(s.child("replica_scheduler"));
   if (c.replica_scheduler.name == "lightllm" && c.replica.num_pipeline_stages != 1) {

@@ -6,6 +6,7 @@
 #include "yaml_section.hpp"
 #include "llmsim/llm/config.hpp"
 #include "llmsim/llm/predictor_registry.hpp"
+#include "llmsim/llm/request_generator.hpp"
 #include "llmsim/util/error.hpp"
 
 namespace llmsim::io::detail {
@@ -24,12 +25,11 @@ constexpr double kMaxScale = 1e6;
 
 llm::IntervalGeneratorConfig parse_intervals(YamlSection s) {
   llm::IntervalGeneratorConfig c;
-  c.name = s.get_choice("name", "poisson", {"poisson", "gamma", "static", "trace"});
-  if (c.name == "poisson" || c.name == "gamma") {
-    c.qps = s.get_double("qps", c.name == "gamma" ? 0.2 : 0.5, kMinQps, kMaxQps);
-  }
-  if (c.name == "gamma") c.cv = s.get_double("cv", 0.5, 1e-3, 1e3);
-  if (c.name == "trace") {
+  const PluginInfo kind = s.get_plugin("name", "poisson", llm::interval_generator_plugins());
+  c.name = kind.name;
+  if (kind.accepts("qps")) c.qps = s.get_double("qps", c.name == "gamma" ? 0.2 : 0.5, kMinQps, kMaxQps);  // Vidur's defaults
+  if (kind.accepts("cv")) c.cv = s.get_double("cv", 0.5, 1e-3, 1e3);
+  if (kind.accepts("trace_file")) {
     c.trace_file = s.get_path("trace_file", true);
     c.start_time = s.get_string("start_time", c.start_time);
     c.end_time = s.get_string("end_time", c.end_time);
@@ -42,24 +42,25 @@ llm::IntervalGeneratorConfig parse_intervals(YamlSection s) {
 
 llm::LengthGeneratorConfig parse_lengths(YamlSection s) {
   llm::LengthGeneratorConfig c;
-  c.name = s.get_choice("name", "fixed", {"fixed", "uniform", "zipf", "trace"});
+  const PluginInfo kind = s.get_plugin("name", "fixed", llm::length_generator_plugins());
+  c.name = kind.name;
   c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, kSeedMax));
   c.max_tokens = s.get_int("max_tokens", 4096, 1, kMaxTokens);
-  if (c.name == "fixed") {
+  if (kind.accepts("prefill_tokens")) {
     c.prefill_tokens = s.get_int("prefill_tokens", 2048, 1, kMaxTokens);
     c.decode_tokens = s.get_int("decode_tokens", 512, 1, kMaxTokens);
   }
-  if (c.name == "uniform" || c.name == "zipf") {
+  if (kind.accepts("min_tokens")) {
     c.min_tokens = s.get_int("min_tokens", 1024, 1, kMaxTokens);
     c.prefill_to_decode_ratio = s.get_double("prefill_to_decode_ratio", 20.0, 0, kMaxScale, true);
     if (c.min_tokens > c.max_tokens) s.fail("min_tokens", "must be <= max_tokens (" + std::to_string(c.max_tokens) + ")");
   }
-  if (c.name == "zipf") {
+  if (kind.accepts("theta")) {
     c.theta = s.get_double("theta", 0.6, 0, 1, true);
     if (c.theta >= 1) s.fail("theta", "must be < 1");
     c.scramble = s.get_bool("scramble", false);
   }
-  if (c.name == "trace") {
+  if (kind.accepts("trace_file")) {
     c.trace_file = s.get_path("trace_file", true);
     c.prefill_scale_factor = s.get_double("prefill_scale_factor", 1.0, 0, kMaxScale, true);
     c.decode_scale_factor = s.get_double("decode_scale_factor", 1.0, 0, kMaxScale, true);
@@ -72,9 +73,10 @@ llm::LengthGeneratorConfig parse_lengths(YamlSection s) {
 
 llm::RequestGeneratorConfig parse_request_generator(YamlSection s) {
   llm::RequestGeneratorConfig c;
-  c.name = s.get_choice("name", "synthetic", {"synthetic", "trace_replay"});
+  const PluginInfo kind = s.get_plugin("name", "synthetic", llm::request_generator_plugins());
+  c.name = kind.name;
   c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, kSeedMax));
-  if (c.name == "synthetic") {
+  if (kind.accepts("length_generator")) {
     c.num_requests = s.get_optional_int("num_requests", 128, 1, kMaxRequests);
     c.duration = s.get_optional_double("duration", std::nullopt, 0, kMaxDurationSeconds);
     c.length = parse_lengths(s.child("length_generator"));
@@ -137,11 +139,13 @@ void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::Cl
 
 llm::PredictorConfig parse_predictor(YamlSection s, const llm::ClusterConfig& cluster) {
   llm::PredictorConfig c;
-  c.name = s.get_choice("name", "vidur_table", llm::predictor_names());
-  if (c.name == "vidur_table") {
+  const PluginInfo kind = s.get_plugin("name", "vidur_table", plugin_infos(llm::predictors()));
+  c.name = kind.name;
+  if (kind.accepts("table_dir")) {
     c.table_dir = s.get_directory("table_dir");
     check_table_manifest(s, c, cluster);
-  } else {
+  }
+  if (kind.accepts("profile_dir")) {
     c.profile_dir = s.get_directory("profile_dir");
     c.k_fold_cv_splits = static_cast<int>(s.get_int("k_fold_cv_splits", 10, 2, 1000));
   }

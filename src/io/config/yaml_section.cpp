@@ -4,6 +4,7 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -119,6 +120,12 @@ std::string YamlSection::get_choice(const std::string& name, const std::string& 
     if (s == v) return v;
   }
   fail(name, "unknown value '" + v + "'; valid: " + join(valid));
+}
+
+PluginInfo YamlSection::get_plugin(const std::string& name, const std::string& fallback,
+                                   const std::vector<PluginInfo>& plugins) {
+  const std::string v = get_choice(name, fallback, plugin_names(plugins));
+  return *std::find_if(plugins.begin(), plugins.end(), [&](const PluginInfo& p) { return v == p.name; });
 }
 
 std::int64_t YamlSection::get_int(const std::string& name, std::int64_t fallback, std::int64_t min, std::int64_t max) {

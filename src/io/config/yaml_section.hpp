@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "llmsim/util/error.hpp"
+#include "llmsim/util/plugin_registry.hpp"
 #include "llmsim/util/sim_time.hpp"
 
 namespace llmsim::io::detail {
@@ -48,6 +49,8 @@ class YamlSection {
   bool has(const std::string& name) const;
   std::string get_string(const std::string& name, const std::string& fallback);
   std::string get_choice(const std::string& name, const std::string& fallback, const std::vector<std::string>& valid);
+  /// The plug-in of a registry named by key `name` (default `fallback`); the error lists the registry's names.
+  PluginInfo get_plugin(const std::string& name, const std::string& fallback, const std::vector<PluginInfo>& plugins);
   std::int64_t get_int(const std::string& name, std::int64_t fallback, std::int64_t min, std::int64_t max);
   std::optional<std::int64_t> get_optional_int(const std::string& name, std::optional<std::int64_t> fallback,
                                                std::int64_t min, std::int64_t max);

@@ -65,9 +65,10 @@ void Writer::compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_
   Handle space(check(H5Screate_simple(1, dims, nullptr), "H5Screate_simple"), H5Sclose);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"), H5Pclose);
   check(H5Pset_obj_track_times(dcpl.get(), false), "H5Pset_obj_track_times");
-  if (count > kChunkRows) {
+  if (compress_ && count > kChunkRows) {
     const hsize_t chunk[1] = {kChunkRows};
     check(H5Pset_chunk(dcpl.get(), 1, chunk), "H5Pset_chunk");
+    check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
     check(H5Pset_deflate(dcpl.get(), 1), "H5Pset_deflate");
   }
   Handle ds(check(H5Dcreate2(loc, name, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), "H5Dcreate2"),

@@ -36,7 +36,8 @@ class Handle {
 /// Checked HDF5 calls whose errors name the file.
 class Writer {
  public:
-  explicit Writer(std::string path) : path_(std::move(path)) {}
+  /// `compress`: shuffle + deflate (level 1) on datasets above kChunkRows rows, in chunks of that size.
+  explicit Writer(std::string path, bool compress = false) : path_(std::move(path)), compress_(compress) {}
 
   hid_t check(hid_t id, const char* call) const {
     if (id < 0) throw Error(path_ + ": HDF5 " + call + " failed");
@@ -52,12 +53,12 @@ class Writer {
     check(H5Awrite(attr.get(), mem_type, &value), "H5Awrite");
   }
 
-  /// 1-D compound dataset `schema.name` under `loc` (little-endian, packed; chunked and deflated when large),
+  /// 1-D compound dataset `schema.name` under `loc` (little-endian, packed; compressed when large and asked for),
   /// with `units` and `description` attributes.
   void dataset(hid_t loc, const Schema& schema, const void* rows, std::size_t count) const;
 
-  /// 1-D dataset `name` of `count` rows of a compound type (`mem_type` in memory, `file_type` on disk), chunked and
-  /// deflated when large, without timestamps, with the given string attributes in order.
+  /// 1-D dataset `name` of `count` rows of a compound type (`mem_type` in memory, `file_type` on disk), compressed
+  /// when large and asked for, without timestamps, with the given string attributes in order.
   void compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* rows,
                         std::size_t count, const std::vector<std::pair<const char*, std::string>>& attrs) const;
 
@@ -68,6 +69,7 @@ class Writer {
 
  private:
   std::string path_;
+  bool compress_ = false;
 };
 
 /// A 1-D compound dataset from JSON rows with equal keys: strings become fixed-length (NUL-padded) byte strings,

@@ -12,7 +12,7 @@ namespace llmsim::io {
 namespace {
 
 void write_file(const llm::SimulationResults& r, const RunMetadata& meta, const std::string& path) {
-  const detail::Writer w(path);
+  const detail::Writer w(path, meta.compress);
   detail::Handle file(w.create_file(), H5Fclose);
   detail::write_results(w, file.get(), r, meta);
   w.check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "H5Fflush");

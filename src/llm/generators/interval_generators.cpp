@@ -78,13 +78,27 @@ TraceIntervals::TraceIntervals(const IntervalGeneratorConfig& c) {
 
 }  // namespace
 
-std::unique_ptr<IntervalGenerator> make_interval_generator(const IntervalGeneratorConfig& c, GlobalStreams& s) {
-  if (c.name == "poisson") return std::make_unique<PoissonIntervals>(c.qps, s.python);
-  if (c.name == "gamma") return std::make_unique<GammaIntervals>(c.qps, c.cv, s.numpy);
-  if (c.name == "static") return std::make_unique<StaticIntervals>();
-  if (c.name == "trace") return std::make_unique<TraceIntervals>(c);
-  throw ConfigError("request_generator.interval_generator.name: unknown value '" + c.name +
-                    "'; valid: poisson, gamma, static, trace");
+const std::vector<IntervalGeneratorPlugin>& interval_generators() {
+  static const std::vector<IntervalGeneratorPlugin> all{
+      {{"poisson", {"qps", "seed"}, "exponential gaps at qps (Python's random.expovariate stream)"},
+       [](const IntervalGeneratorConfig& c, GlobalStreams& s) -> std::unique_ptr<IntervalGenerator> {
+         return std::make_unique<PoissonIntervals>(c.qps, s.python);
+       }},
+      {{"gamma", {"qps", "cv", "seed"}, "gamma-distributed gaps with mean 1/qps and coefficient of variation cv"},
+       [](const IntervalGeneratorConfig& c, GlobalStreams& s) -> std::unique_ptr<IntervalGenerator> {
+         return std::make_unique<GammaIntervals>(c.qps, c.cv, s.numpy);
+       }},
+      {{"static", {"seed"}, "every request arrives at t = 0"},
+       [](const IntervalGeneratorConfig&, GlobalStreams&) -> std::unique_ptr<IntervalGenerator> {
+         return std::make_unique<StaticIntervals>();
+       }},
+      {{"trace", {"trace_file", "start_time", "end_time", "time_scale_factor", "seed"},
+        "gaps between the arrival_time datetimes of a trace between start_time and end_time"},
+       [](const IntervalGeneratorConfig& c, GlobalStreams&) -> std::unique_ptr<IntervalGenerator> {
+         return std::make_unique<TraceIntervals>(c);
+       }},
+  };
+  return all;
 }
 
 }  // namespace llmsim::llm::detail

@@ -119,21 +119,34 @@ TraceLengths::TraceLengths(const LengthGeneratorConfig& c) {
 
 }  // namespace
 
-std::unique_ptr<LengthGenerator> make_length_generator(const LengthGeneratorConfig& c, GlobalStreams& s) {
-  if (c.name == "fixed") {
-    return std::make_unique<FixedLengths>(static_cast<double>(c.prefill_tokens), static_cast<double>(c.decode_tokens));
-  }
-  if (c.name == "uniform") return std::make_unique<UniformLengths>(c, s.python);
-  if (c.name == "zipf") {
-    if (c.scramble) {
-      throw ConfigError("request_generator.length_generator.scramble: true is not supported: Vidur's scramble uses "
-                        "Python's randomised string hash and is not reproducible; valid: false");
-    }
-    return std::make_unique<ZipfLengths>(c);
-  }
-  if (c.name == "trace") return std::make_unique<TraceLengths>(c);
-  throw ConfigError("request_generator.length_generator.name: unknown value '" + c.name +
-                    "'; valid: fixed, uniform, zipf, trace");
+const std::vector<LengthGeneratorPlugin>& length_generators() {
+  static const std::vector<LengthGeneratorPlugin> all{
+      {{"fixed", {"prefill_tokens", "decode_tokens", "max_tokens", "seed"}, "the same prompt and output length for all"},
+       [](const LengthGeneratorConfig& c, GlobalStreams&) -> std::unique_ptr<LengthGenerator> {
+         return std::make_unique<FixedLengths>(static_cast<double>(c.prefill_tokens),
+                                               static_cast<double>(c.decode_tokens));
+       }},
+      {{"uniform", {"min_tokens", "max_tokens", "prefill_to_decode_ratio", "seed"},
+        "total tokens uniform in [min_tokens, max_tokens], split by prefill_to_decode_ratio"},
+       [](const LengthGeneratorConfig& c, GlobalStreams& s) -> std::unique_ptr<LengthGenerator> {
+         return std::make_unique<UniformLengths>(c, s.python);
+       }},
+      {{"zipf", {"min_tokens", "max_tokens", "prefill_to_decode_ratio", "theta", "scramble", "seed"},
+        "total tokens Zipf(theta)-distributed over [min_tokens, max_tokens], split by prefill_to_decode_ratio"},
+       [](const LengthGeneratorConfig& c, GlobalStreams&) -> std::unique_ptr<LengthGenerator> {
+         if (c.scramble) {
+           throw ConfigError("request_generator.length_generator.scramble: true is not supported: Vidur's scramble "
+                             "uses Python's randomised string hash and is not reproducible; valid: false");
+         }
+         return std::make_unique<ZipfLengths>(c);
+       }},
+      {{"trace", {"trace_file", "prefill_scale_factor", "decode_scale_factor", "max_tokens", "seed"},
+        "prompt and output lengths of a trace's rows, in an order shuffled by the seed"},
+       [](const LengthGeneratorConfig& c, GlobalStreams&) -> std::unique_ptr<LengthGenerator> {
+         return std::make_unique<TraceLengths>(c);
+       }},
+  };
+  return all;
 }
 
 }  // namespace llmsim::llm::detail

@@ -43,8 +43,12 @@ void check_synthetic(const RequestGeneratorConfig& c) {
 std::vector<Draft> synthetic_drafts(const RequestGeneratorConfig& c) {
   check_synthetic(c);
   detail::GlobalStreams streams(c.seed);
-  const auto lengths = detail::make_length_generator(c.length, streams);
-  const auto intervals = detail::make_interval_generator(c.interval, streams);
+  const auto lengths =
+      find_plugin(detail::length_generators(), c.length.name, "request_generator.length_generator.name")
+          .make(c.length, streams);
+  const auto intervals =
+      find_plugin(detail::interval_generators(), c.interval.name, "request_generator.interval_generator.name")
+          .make(c.interval, streams);
   std::vector<Draft> out;
   double t = 0;
   for (;;) {
@@ -93,19 +97,34 @@ std::vector<Draft> trace_replay_drafts(const RequestGeneratorConfig& c) {
   return out;
 }
 
+using RequestGeneratorPlugin = Plugin<std::vector<Draft> (*)(const RequestGeneratorConfig&)>;
+
+const std::vector<RequestGeneratorPlugin>& request_generators() {
+  static const std::vector<RequestGeneratorPlugin> all{
+      {{"synthetic", {"num_requests", "duration", "interval_generator", "length_generator", "seed"},
+        "arrivals from an interval generator, lengths from a length generator (Vidur's streams), sorted by arrival"},
+       [](const RequestGeneratorConfig& c) {
+         std::vector<Draft> drafts = synthetic_drafts(c);
+         std::stable_sort(drafts.begin(), drafts.end(),
+                          [](const Draft& a, const Draft& b) { return a.arrived_at < b.arrived_at; });
+         return drafts;
+       }},
+      {{"trace_replay",
+        {"trace_file", "prefill_scale_factor", "decode_scale_factor", "time_scale_factor", "max_tokens", "seed"},
+        "the rows of a trace (arrived_at, num_prefill_tokens, num_decode_tokens) in file order"},
+       trace_replay_drafts},
+  };
+  return all;
+}
+
 }  // namespace
 
+std::vector<PluginInfo> request_generator_plugins() { return plugin_infos(request_generators()); }
+std::vector<PluginInfo> interval_generator_plugins() { return plugin_infos(detail::interval_generators()); }
+std::vector<PluginInfo> length_generator_plugins() { return plugin_infos(detail::length_generators()); }
+
 std::vector<RequestSpec> generate_requests(const RequestGeneratorConfig& config) {
-  std::vector<Draft> drafts;
-  if (config.name == "synthetic") {
-    drafts = synthetic_drafts(config);
-    std::stable_sort(drafts.begin(), drafts.end(),
-                     [](const Draft& a, const Draft& b) { return a.arrived_at < b.arrived_at; });
-  } else if (config.name == "trace_replay") {
-    drafts = trace_replay_drafts(config);
-  } else {
-    throw ConfigError("request_generator.name: unknown value '" + config.name + "'; valid: synthetic, trace_replay");
-  }
+  const std::vector<Draft> drafts = find_plugin(request_generators(), config.name, "request_generator.name").make(config);
   std::vector<RequestSpec> out;
   out.reserve(drafts.size());
   for (const Draft& d : drafts) {
@@ -115,12 +134,11 @@ std::vector<RequestSpec> generate_requests(const RequestGeneratorConfig& config)
     }
     out.push_back(RequestSpec{seconds_to_simtime(d.arrived_at), d.prefill, d.decode});
   }
-  if (config.name == "trace_replay") {
-    // Vidur keeps file order; llmsim needs arrival order for its lazy arrival stream, so unsorted traces are errors.
-    for (std::size_t i = 1; i < out.size(); ++i) {
-      if (out[i].arrived_at < out[i - 1].arrived_at) {
-        throw InputError(config.trace_file + ": arrived_at must be non-decreasing (row " + std::to_string(i + 1) + ")");
-      }
+  // Vidur keeps a trace's file order; llmsim needs arrival order for its lazy arrival stream, so unsorted traces
+  // are errors (synthetic workloads are sorted above).
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    if (out[i].arrived_at < out[i - 1].arrived_at) {
+      throw InputError(config.trace_file + ": arrived_at must be non-decreasing (row " + std::to_string(i + 1) + ")");
     }
   }
   return out;

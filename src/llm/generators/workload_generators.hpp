@@ -9,6 +9,7 @@
 
 #include "llmsim/llm/config.hpp"
 #include "llmsim/util/mt19937.hpp"
+#include "llmsim/util/plugin_registry.hpp"
 #include "numpy_legacy.hpp"
 
 namespace llmsim::llm::detail {
@@ -35,8 +36,12 @@ class LengthGenerator {
   virtual std::optional<std::pair<double, double>> next() = 0;
 };
 
-std::unique_ptr<IntervalGenerator> make_interval_generator(const IntervalGeneratorConfig& config,
-                                                           GlobalStreams& streams);
-std::unique_ptr<LengthGenerator> make_length_generator(const LengthGeneratorConfig& config, GlobalStreams& streams);
+using IntervalGeneratorPlugin =
+    Plugin<std::unique_ptr<IntervalGenerator> (*)(const IntervalGeneratorConfig&, GlobalStreams&)>;
+using LengthGeneratorPlugin = Plugin<std::unique_ptr<LengthGenerator> (*)(const LengthGeneratorConfig&, GlobalStreams&)>;
+
+/// The registries of `request_generator.interval_generator.name` and `...length_generator.name`.
+const std::vector<IntervalGeneratorPlugin>& interval_generators();
+const std::vector<LengthGeneratorPlugin>& length_generators();
 
 }  // namespace llmsim::llm::detail

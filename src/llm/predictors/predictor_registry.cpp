@@ -3,6 +3,7 @@
 #include "llmsim/llm/predictor_registry.hpp"
 
 #include <cstdlib>
+#include <initializer_list>
 
 #include "llmsim/util/error.hpp"
 #include "profiled_predictor.hpp"
@@ -10,20 +11,32 @@
 
 namespace llmsim::llm {
 
-const std::vector<PredictorKind>& predictor_kinds() {
-  static const std::vector<PredictorKind> kinds = {
-      {"vidur_table", "replays Vidur's precomputed per-operator prediction tables (table_dir)",
-       detail::make_vidur_table_predictor},
-      {"profiled", "trains one model per operator from the profiles (profile_dir); roofline where none exists",
-       detail::make_profiled_predictor},
-  };
-  return kinds;
+namespace {
+
+// A predictor's own keys plus the batching-overhead and communication terms every predictor adds (predictor spec
+// 1.4, 2.5).
+std::vector<const char*> keys(std::initializer_list<const char*> own) {
+  std::vector<const char*> all(own);
+  for (const char* k : {"kv_cache_prediction_granularity", "attention_decode_batching_overhead_fraction",
+                        "attention_prefill_batching_overhead_fraction", "nccl_cpu_launch_overhead_ms",
+                        "nccl_cpu_skew_overhead_per_device_ms"}) {
+    all.push_back(k);
+  }
+  return all;
 }
 
-std::vector<std::string> predictor_names() {
-  std::vector<std::string> names;
-  for (const PredictorKind& k : predictor_kinds()) names.emplace_back(k.name);
-  return names;
+}  // namespace
+
+const std::vector<PredictorPlugin>& predictors() {
+  static const std::vector<PredictorPlugin> all{
+      {{"vidur_table", keys({"table_dir"}),
+        "replays Vidur's precomputed per-operator prediction tables (table_dir)"},
+       detail::make_vidur_table_predictor},
+      {{"profiled", keys({"profile_dir", "k_fold_cv_splits"}),
+        "trains one model per operator from the profiles (profile_dir); roofline where none exists"},
+       detail::make_profiled_predictor},
+  };
+  return all;
 }
 
 std::string default_predictor_cache_dir() {
@@ -51,12 +64,7 @@ std::unique_ptr<ExecutionTimePredictor> make_execution_time_predictor(const Pred
                       std::to_string(per_node) + " devices of a '" + cluster.replica.node.name +
                       "' node (tensor parallelism across nodes is not modelled)");
   }
-  for (const PredictorKind& k : predictor_kinds()) {
-    if (config.name == k.name) return k.make(config, cluster);
-  }
-  std::string valid;
-  for (const std::string& n : predictor_names()) valid += (valid.empty() ? "" : ", ") + n;
-  throw ConfigError("execution_time_predictor.name: unknown value '" + config.name + "'; valid: " + valid);
+  return find_plugin(predictors(), config.name, "execution_time_predictor.name").make(config, cluster);
 }
 
 }  // namespace llmsim::llm

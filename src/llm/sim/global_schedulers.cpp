@@ -66,17 +66,22 @@ class LorGlobalScheduler final : public GlobalScheduler {
 
 }  // namespace
 
-const std::vector<std::string>& global_scheduler_names() {
-  static const std::vector<std::string> names{"round_robin", "random", "lor"};
-  return names;
+const std::vector<GlobalSchedulerPlugin>& global_schedulers() {
+  static const std::vector<GlobalSchedulerPlugin> all{
+      {{"round_robin", {}, "requests to replicas in turn"},
+       [](std::uint64_t) -> std::unique_ptr<GlobalScheduler> { return std::make_unique<RoundRobinGlobalScheduler>(); }},
+      {{"random", {}, "a uniformly random replica per request (its own stream of the seed)"},
+       [](std::uint64_t seed) -> std::unique_ptr<GlobalScheduler> {
+         return std::make_unique<RandomGlobalScheduler>(seed);
+       }},
+      {{"lor", {}, "least outstanding requests: the replica with the fewest pending requests"},
+       [](std::uint64_t) -> std::unique_ptr<GlobalScheduler> { return std::make_unique<LorGlobalScheduler>(); }},
+  };
+  return all;
 }
 
 std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config, std::uint64_t seed) {
-  if (config.name == "round_robin") return std::make_unique<RoundRobinGlobalScheduler>();
-  if (config.name == "random") return std::make_unique<RandomGlobalScheduler>(seed);
-  if (config.name == "lor") return std::make_unique<LorGlobalScheduler>();
-  throw ConfigError("cluster.global_scheduler.name: unknown value '" + config.name +
-                    "'; valid: round_robin, random, lor");
+  return find_plugin(global_schedulers(), config.name, "cluster.global_scheduler.name").make(seed);
 }
 
 }  // namespace llmsim::llm

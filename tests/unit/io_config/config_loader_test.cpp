@@ -7,7 +7,13 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
+#include "llmsim/llm/global_scheduler.hpp"
+#include "llmsim/llm/predictor_registry.hpp"
+#include "llmsim/llm/replica_scheduler.hpp"
+#include "llmsim/llm/request_generator.hpp"
 #include "llmsim/util/error.hpp"
 
 namespace llmsim::io {
@@ -136,6 +142,67 @@ TEST(ConfigLoader, ErrorsNameFileKeyAndValidValues) {
   expect_error(write_config("empty.yaml", "", false), {"empty.yaml", "empty"});
   expect_error(write_config("nomodel.yaml", "cluster:\n  num_replicas: 2\n", false),
                {"cluster.replica.model", "required"});
+}
+
+// The keys a section accepts, as its "unknown key" error lists them ("valid keys here: a, b, c").
+std::set<std::string> accepted_keys(const std::string& path, const std::string& section_override) {
+  try {
+    load_config(path, {section_override});
+  } catch (const ConfigError& e) {
+    const std::string m = e.what();
+    const std::size_t at = m.find("valid keys here: ");
+    EXPECT_NE(at, std::string::npos) << m;
+    std::set<std::string> keys;
+    std::stringstream list(m.substr(at + 17));
+    for (std::string k; std::getline(list, k, ',');) keys.insert(k.substr(k.find_first_not_of(' ')));
+    return keys;
+  }
+  ADD_FAILURE() << "no error for " << section_override;
+  return {};
+}
+
+std::set<std::string> registry_keys(const PluginInfo& p) {
+  std::set<std::string> keys(p.keys.begin(), p.keys.end());
+  keys.insert("name");
+  return keys;
+}
+
+// Each registry lists exactly the keys the loader accepts for each of its plug-ins (llmsim --list is truthful).
+TEST(ConfigLoader, RegistryKeysAreTheKeysTheLoaderAccepts) {
+  const std::string base = write_config("registry.yaml", "");
+  const std::string trace = kConfigs + "/traces/splitwise_code.csv.gz";
+  for (const auto& p : llm::replica_schedulers()) {
+    const std::string block = std::string(p.info.name) == "lightllm" ? ", block_size: 1" : "";
+    EXPECT_EQ(accepted_keys(base, "cluster.replica_scheduler={name: " + std::string(p.info.name) + block + ", bogus: 1}"),
+              registry_keys(p.info))
+        << p.info.name;
+  }
+  for (const PluginInfo& p : llm::request_generator_plugins()) {
+    const std::string file = p.accepts("trace_file") ? ", trace_file: " + trace : "";
+    EXPECT_EQ(accepted_keys(base, "request_generator={name: " + std::string(p.name) + file + ", bogus: 1}"),
+              registry_keys(p))
+        << p.name;
+  }
+  for (const PluginInfo& p : llm::interval_generator_plugins()) {
+    const std::string file = p.accepts("trace_file") ? ", trace_file: " + trace : "";
+    EXPECT_EQ(accepted_keys(base, "request_generator.interval_generator={name: " + std::string(p.name) + file +
+                                      ", bogus: 1}"),
+              registry_keys(p))
+        << p.name;
+  }
+  for (const PluginInfo& p : llm::length_generator_plugins()) {
+    const std::string file = p.accepts("trace_file") ? ", trace_file: " + trace : "";
+    EXPECT_EQ(accepted_keys(base, "request_generator.length_generator={name: " + std::string(p.name) + file +
+                                      ", bogus: 1}"),
+              registry_keys(p))
+        << p.name;
+  }
+  for (const auto& p : llm::predictors()) {
+    std::string section = "execution_time_predictor={name: " + std::string(p.info.name);
+    if (p.info.accepts("table_dir")) section += ", table_dir: " + kConfigs + "/predictors/vidur-llama2-7b-a100-tp1-pp1";
+    if (p.info.accepts("profile_dir")) section += ", profile_dir: " + kConfigs + "/profiles";
+    EXPECT_EQ(accepted_keys(base, section + ", bogus: 1}"), registry_keys(p.info)) << p.info.name;
+  }
 }
 
 TEST(ConfigLoader, RoutingValuesCarryUnits) {

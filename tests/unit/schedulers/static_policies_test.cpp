@@ -87,7 +87,7 @@ TEST(Factory, RejectsUnknownPoliciesAndLightLlmPreconditions) {
   llm::ReplicaSchedulerConfig c = policy("lightllm");
   c.block_size = 1;
   EXPECT_THROW(SchedulerHarness(c, prompts({{1, 1}}), 2), ConfigError);  // pipeline stages
-  EXPECT_EQ(llm::replica_scheduler_names().size(), 5u);
+  EXPECT_EQ(llm::replica_schedulers().size(), 5u);
 }
 
 }  // namespace
