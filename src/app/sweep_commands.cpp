@@ -20,6 +20,7 @@
 #include "llmsim/mpi/work_distribution.hpp"
 #include "llmsim/sweep/point_runner.hpp"
 #include "llmsim/sweep/predictor_warmup.hpp"
+#include "llmsim/sweep/sweep_plan.hpp"
 
 namespace llmsim::app {
 
@@ -27,18 +28,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string output_of(const SweepOptions& o, const sweep::Sweep& sw) {
+std::string output_of(const SweepOptions& o, const io::Sweep& sw) {
   return o.output_path.empty() ? "out/" + sw.name + ".h5" : o.output_path;
 }
 
 /// The sweep file to write, checked before anything runs (not a directory, FIFO or input; its directory writable).
-std::string checked_output(const SweepOptions& o, const sweep::Sweep& sw) {
+std::string checked_output(const SweepOptions& o, const io::Sweep& sw) {
   return prepare_output_path(output_of(o, sw), {o.job_path, sw.base_config}, "--output");
 }
 
-io::SweepFileInfo file_info(const sweep::Sweep& sw) {
+io::SweepFileInfo file_info(const io::Sweep& sw) {
   io::SweepFileInfo info{sw.name, sw.definition_text, io::search_spec_json(sw.search), {}, {}};
-  for (const sweep::SweepPoint& p : sw.points) {
+  for (const io::SweepPoint& p : sw.points) {
     info.ids.push_back(p.id);
     info.labels.push_back(p.label);
   }
@@ -46,21 +47,9 @@ io::SweepFileInfo file_info(const sweep::Sweep& sw) {
 }
 
 /// Parses "K/N" (0 <= K < N); empty means the whole sweep (0/1).
-std::pair<std::size_t, std::size_t> parse_shard(const std::string& shard) {
-  if (shard.empty()) return {0, 1};
-  unsigned long k = 0;
-  unsigned long n = 0;
-  char slash = 0;
-  char extra = 0;
-  if (std::sscanf(shard.c_str(), "%lu%c%lu%c", &k, &slash, &n, &extra) != 3 || slash != '/' || n == 0 || k >= n) {
-    throw ConfigError("--shard " + shard + ": expected K/N with 0 <= K < N, e.g. --shard 0/4");
-  }
-  return {k, n};
-}
-
-std::string search_text(const sweep::Sweep& sw) {
+std::string search_text(const io::Sweep& sw) {
   if (!sw.search) return "none";
-  const sweep::CapacitySearchSpec& s = *sw.search;
+  const io::CapacitySearchSpec& s = *sw.search;
   char buf[160];
   std::snprintf(buf, sizeof buf, "max QPS with P%g %s <= %g s (max %d probes, stop at %g%%)", s.quantile * 100,
                 s.metric.c_str(), s.slo_s, s.max_iterations, s.min_search_granularity_percent);
@@ -71,16 +60,16 @@ std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 /// Parts that belong to no configuration of this sweep (left by an earlier version of the sweep file): kept on
 /// disk, never merged, and said so rather than dropped silently.
-std::string foreign_parts_note(const io::SweepStore& store, const sweep::Sweep& sw) {
+std::string foreign_parts_note(const io::SweepStore& store, const io::Sweep& sw) {
   std::set<std::string> extra = store.finished_ids();
-  for (const sweep::SweepPoint& p : sw.points) extra.erase(p.id);
+  for (const io::SweepPoint& p : sw.points) extra.erase(p.id);
   if (extra.empty()) return "";
   return std::to_string(extra.size()) + " part(s) in " + store.parts_dir() +
          " belong to no configuration of this sweep (e.g. " + *extra.begin() +
          ", from an earlier version of the sweep file); they are kept but not merged";
 }
 
-io::SweepPart make_part(const sweep::SweepPoint& p, const sweep::PointOutcome& o, int rank) {
+io::SweepPart make_part(const io::SweepPoint& p, const sweep::PointOutcome& o, int rank) {
   io::SweepPart part;
   part.id = p.id;
   part.label = p.label;
@@ -102,14 +91,14 @@ io::SweepPart make_part(const sweep::SweepPoint& p, const sweep::PointOutcome& o
 
 /// --ranks-per-config K > 1: rank 0 hands out, groups of K ranks each run one configuration partitioned over
 /// them, which needs a routing latency (the lookahead) in every configuration.
-void check_groups(const sweep::Sweep& sw, int group, int ranks, int workers) {
+void check_groups(const io::Sweep& sw, int group, int ranks, int workers) {
   if (group <= 1) return;
   if (workers == 0) {
     throw ConfigError("--ranks-per-config " + std::to_string(group) + ": needs 1 + a multiple of " +
                       std::to_string(group) + " MPI ranks (rank 0 hands out configurations; each group of " +
                       std::to_string(group) + " ranks runs one), got " + std::to_string(ranks));
   }
-  for (const sweep::SweepPoint& p : sw.points) {
+  for (const io::SweepPoint& p : sw.points) {
     if (p.config.cluster.routing.latency <= 0) {
       throw ConfigError(sw.file + ": configuration [" + p.label + "]: cluster.routing.latency must be > 0 to run " +
                         "one configuration on " + std::to_string(group) + " ranks (--ranks-per-config)");
@@ -120,7 +109,7 @@ void check_groups(const sweep::Sweep& sw, int group, int ranks, int workers) {
 }  // namespace
 
 int sweep_list(const SweepOptions& o) {
-  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const io::Sweep sw = io::load_sweep(o.job_path);
   const std::string output = output_of(o, sw);
   std::set<std::string> finished;
   if (std::filesystem::is_directory(output + ".parts")) finished = io::SweepStore(output).finished_ids();
@@ -129,7 +118,7 @@ int sweep_list(const SweepOptions& o) {
               output.c_str());
   for (const auto& [reason, count] : sw.excluded_by_reason) std::printf("excluded %zu: %s\n", count, reason.c_str());
   std::printf("%5s  %-12s  %-8s  %s\n", "index", "id", "status", "configuration");
-  for (const sweep::SweepPoint& p : sw.points) {
+  for (const io::SweepPoint& p : sw.points) {
     std::printf("%5zu  %-12s  %-8s  %s\n", p.index, p.id.c_str(), finished.contains(p.id) ? "done" : "pending",
                 p.label.c_str());
     if (o.commands) {
@@ -143,14 +132,14 @@ int sweep_list(const SweepOptions& o) {
 
 int sweep_run(const SweepOptions& o, int rank, int ranks) {
   const auto start = Clock::now();
-  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const io::Sweep sw = io::load_sweep(o.job_path);
   if (ranks > 1) {
     std::string resolved = sw.definition_text + "\noutput " + output_of(o, sw) + "\nshard " + o.shard +
                            "\nranks_per_config " + std::to_string(o.ranks_per_config);
-    for (const sweep::SweepPoint& p : sw.points) resolved += "\n" + p.id + " " + p.label;  // ids hash the configs
+    for (const io::SweepPoint& p : sw.points) resolved += "\n" + p.id + " " + p.label;  // ids hash the configs
     require_same_inputs(*mpi::make_world_transport(), "sweep (file, its base config, options)", resolved);
   }
-  const auto [shard, num_shards] = parse_shard(o.shard);
+  const sweep::Shard shard = sweep::parse_shard(o.shard);
   const int group = o.ranks_per_config;
   const int workers = group > 1 ? mpi::num_work_groups(ranks, group) : ranks;
   check_groups(sw, group, ranks, workers);
@@ -166,22 +155,10 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
       log->warn("part {} is damaged: {}; set aside as {}.damaged, its configuration runs again", id, reason, id);
       store.set_aside(id);
     }
-    const std::set<std::string>& finished = parts.intact;
-    std::size_t done_before = 0;
-    for (const sweep::SweepPoint& p : sw.points) {
-      if (p.index % num_shards != shard) continue;
-      if (finished.contains(p.id)) {
-        ++done_before;
-      } else {
-        pending.push_back(p.index);
-      }
-    }
-    // Largest first (by request count), so a long configuration does not start last.
-    std::stable_sort(pending.begin(), pending.end(), [&](std::size_t a, std::size_t b) {
-      return sw.points[a].config.request_generator.num_requests > sw.points[b].config.request_generator.num_requests;
-    });
+    const sweep::Plan plan = sweep::plan_pending(sw, parts.intact, shard);
+    pending = plan.pending;
     log->info("sweep {}: {} configuration(s){}, {} already finished, {} to run on {} rank(s); capacity search: {}",
-              sw.name, sw.points.size(), num_shards > 1 ? " (shard " + o.shard + ")" : "", done_before,
+              sw.name, sw.points.size(), shard.count > 1 ? " (shard " + o.shard + ")" : "", plan.done_before,
               pending.size(),
               group > 1 ? std::to_string(workers) + " groups of " + std::to_string(group) : std::to_string(ranks),
               search_text(sw));
@@ -199,7 +176,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
 
   sweep::PointRunner runner;
   auto last_progress = Clock::now();
-  runner.set_progress([&](const sweep::SweepPoint& p, const llm::Progress& pr) {
+  runner.set_progress([&](const io::SweepPoint& p, const llm::Progress& pr) {
     const auto now = Clock::now();
     if (std::chrono::duration<double>(now - last_progress).count() < o.progress_interval_s) return;
     last_progress = now;
@@ -212,7 +189,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
     }
   });
   const auto work = [&](std::size_t index, des::Transport* transport) {
-    const sweep::SweepPoint& p = sw.points[index];
+    const io::SweepPoint& p = sw.points[index];
     log->debug("running {} [{}]", p.id, p.label);
     try {
       const sweep::PointOutcome outcome = runner.run(p, sw.search, transport);
@@ -238,7 +215,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
   const mpi::DoneFn done = [&](std::size_t index, int on_rank, double seconds) {
     ++finished_now;
     busy[on_rank] += seconds;
-    const sweep::SweepPoint& p = sw.points[index];
+    const io::SweepPoint& p = sw.points[index];
     log->info("[{}/{}] finished {} [{}] on rank {} in {:.2f} s", finished_now, pending.size(), p.id, p.label, on_rank,
               seconds);
   };
@@ -251,18 +228,13 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
 
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   if (!pending.empty()) {
-    double total = 0;
-    double most = 0;
-    for (const auto& [r, s] : busy) {
-      total += s;
-      most = std::max(most, s);
-    }
+    const sweep::LoadBalance b = sweep::load_balance(busy, workers, wall);
     const char* unit = group > 1 ? "group" : "rank";
     log->info("load balance: busy {:.2f} s in total, busiest {} {:.2f} s, mean {:.2f} s per {}; efficiency "
               "{:.0f}% of {} {}(s) x {:.2f} s wall",
-              total, unit, most, total / workers, unit, 100.0 * total / (workers * wall), workers, unit, wall);
+              b.total, unit, b.busiest, b.mean, unit, 100.0 * b.efficiency, workers, unit, wall);
   }
-  if (num_shards > 1 || o.no_merge) {
+  if (shard.count > 1 || o.no_merge) {
     log->info("parts are in {}; assemble the sweep file with: llmsim-sweep merge {} --output {}", store.parts_dir(),
               o.job_path, store.output_path());
     return 0;
@@ -273,7 +245,7 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
 }
 
 int sweep_merge(const SweepOptions& o) {
-  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const io::Sweep sw = io::load_sweep(o.job_path);
   const io::SweepStore store(checked_output(o, sw));
   if (const std::string note = foreign_parts_note(store, sw); !note.empty()) std::fprintf(stderr, "note: %s\n", note.c_str());
   const std::size_t merged = store.merge(file_info(sw), o.partial);
@@ -282,13 +254,13 @@ int sweep_merge(const SweepOptions& o) {
 }
 
 int sweep_status(const SweepOptions& o) {
-  const sweep::Sweep sw = io::load_sweep(o.job_path);
+  const io::Sweep sw = io::load_sweep(o.job_path);
   const io::SweepStore store(output_of(o, sw));
   const io::SweepStore::Scan parts = store.scan();
   const std::set<std::string>& finished = parts.intact;
   std::size_t done = 0;
-  std::vector<const sweep::SweepPoint*> pending;
-  for (const sweep::SweepPoint& p : sw.points) {
+  std::vector<const io::SweepPoint*> pending;
+  for (const io::SweepPoint& p : sw.points) {
     if (finished.contains(p.id)) {
       ++done;
     } else {

@@ -8,7 +8,7 @@
 
 namespace llmsim::sweep {
 
-CapacityResult search_capacity(const CapacitySearchSpec& spec, double start_qps, const ProbeFn& probe) {
+CapacityResult search_capacity(const io::CapacitySearchSpec& spec, double start_qps, const ProbeFn& probe) {
   CapacityResult out;
   double left = 0;
   double right = 2 * start_qps;

@@ -54,7 +54,7 @@ const llm::ExecutionTimePredictor& PointRunner::predictor(const llm::SimulationC
   return *it->second;
 }
 
-PointRunner::Run PointRunner::simulate(const SweepPoint& point, const llm::SimulationConfig& config,
+PointRunner::Run PointRunner::simulate(const io::SweepPoint& point, const llm::SimulationConfig& config,
                                       des::Transport* transport) {
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
   llm::Simulation sim(config, requests, predictor(config), transport);
@@ -65,7 +65,7 @@ PointRunner::Run PointRunner::simulate(const SweepPoint& point, const llm::Simul
   return run;
 }
 
-PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<CapacitySearchSpec>& search,
+PointOutcome PointRunner::run(const io::SweepPoint& point, const std::optional<io::CapacitySearchSpec>& search,
                               des::Transport* transport) {
   const auto start = std::chrono::steady_clock::now();
   PointOutcome out;
@@ -113,7 +113,7 @@ PointOutcome PointRunner::run(const SweepPoint& point, const std::optional<Capac
   return out;
 }
 
-std::string summary_row_json(const SweepPoint& point, const PointOutcome& o) {
+std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& o) {
   const llm::SimulationConfig& c = o.run_config;
   const llm::SimulationResults& r = o.results;
   nlohmann::ordered_json row;

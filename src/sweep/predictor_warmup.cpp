@@ -11,7 +11,7 @@
 
 namespace llmsim::sweep {
 
-std::vector<std::size_t> predictor_warmup_items(const Sweep& sw, const std::vector<std::size_t>& pending) {
+std::vector<std::size_t> predictor_warmup_items(const io::Sweep& sw, const std::vector<std::size_t>& pending) {
   std::set<std::string> seen;
   std::vector<std::size_t> items;
   for (std::size_t index : pending) {
@@ -26,7 +26,7 @@ std::vector<std::size_t> predictor_warmup_items(const Sweep& sw, const std::vect
   return items;
 }
 
-double warm_predictor(const Sweep& sw, std::size_t index) {
+double warm_predictor(const io::Sweep& sw, std::size_t index) {
   const auto start = std::chrono::steady_clock::now();
   const llm::SimulationConfig& c = sw.points[index].config;
   try {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "llmsim/sweep/sweep.hpp"
+#include "llmsim/io/sweep_definition.hpp"
 
 namespace llmsim::sweep {
 
@@ -30,6 +30,6 @@ using ProbeFn = std::function<std::optional<double>(double qps)>;
 /// narrower than min_search_granularity_percent of the last QPS, or when a probe measured nothing.
 /// Fixes: the capacity is the maximum passing QPS (Vidur keeps the last one), and the upper bound never drops
 /// below a QPS known to pass (Vidur's qps/2 can; here the halving applies only while it stays above it).
-CapacityResult search_capacity(const CapacitySearchSpec& spec, double start_qps, const ProbeFn& probe);
+CapacityResult search_capacity(const io::CapacitySearchSpec& spec, double start_qps, const ProbeFn& probe);
 
 }  // namespace llmsim::sweep

@@ -15,7 +15,7 @@
 #include "llmsim/llm/results.hpp"
 #include "llmsim/llm/simulation.hpp"
 #include "llmsim/sweep/capacity_search.hpp"
-#include "llmsim/sweep/sweep.hpp"
+#include "llmsim/io/sweep_definition.hpp"
 
 namespace llmsim::sweep {
 
@@ -31,7 +31,7 @@ struct PointOutcome {
 class PointRunner {
  public:
   /// Called from inside long simulations (every few hundred thousand events) with the running point.
-  using ProgressFn = std::function<void(const SweepPoint& point, const llm::Progress& progress)>;
+  using ProgressFn = std::function<void(const io::SweepPoint& point, const llm::Progress& progress)>;
   void set_progress(ProgressFn progress) { progress_ = std::move(progress); }
 
   /// Runs `point`. Without a search it is exactly `llmsim --config <base> --set <overrides>`. With one, every
@@ -39,7 +39,7 @@ class PointRunner {
   /// when none met the SLO. With a `transport`, every rank of it calls run() together and the simulations are
   /// partitioned over them (results, as in llmsim, identical to one rank's); the outcome's results are complete
   /// on transport rank 0 only.
-  PointOutcome run(const SweepPoint& point, const std::optional<CapacitySearchSpec>& search,
+  PointOutcome run(const io::SweepPoint& point, const std::optional<io::CapacitySearchSpec>& search,
                    des::Transport* transport = nullptr);
 
  private:
@@ -47,7 +47,7 @@ class PointRunner {
     llm::SimulationResults results;
     std::int64_t stalled = 0;
   };
-  Run simulate(const SweepPoint& point, const llm::SimulationConfig& config, des::Transport* transport);
+  Run simulate(const io::SweepPoint& point, const llm::SimulationConfig& config, des::Transport* transport);
   const llm::ExecutionTimePredictor& predictor(const llm::SimulationConfig& config);
 
   /// Predictors keyed by the JSON of everything they are built from (predictor and cluster config).
@@ -57,6 +57,6 @@ class PointRunner {
 
 /// One row of the sweep's summary table as a JSON object (column -> number or string), in column order:
 /// id, label, axis_<name> per axis, deployment, latency percentiles, utilisation, cost and capacity.
-std::string summary_row_json(const SweepPoint& point, const PointOutcome& outcome);
+std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& outcome);
 
 }  // namespace llmsim::sweep

@@ -6,16 +6,16 @@
 #include <cstddef>
 #include <vector>
 
-#include "llmsim/sweep/sweep.hpp"
+#include "llmsim/io/sweep_definition.hpp"
 
 namespace llmsim::sweep {
 
 /// Of `pending` (indices into `sw.points`), the first configuration of each distinct deployment whose predictor
 /// is trained and cached (`profiled` with a cache directory), in `pending` order.
-std::vector<std::size_t> predictor_warmup_items(const Sweep& sw, const std::vector<std::size_t>& pending);
+std::vector<std::size_t> predictor_warmup_items(const io::Sweep& sw, const std::vector<std::size_t>& pending);
 
 /// Trains (or finds in the cache) the predictor of configuration `index`; returns the wall seconds it took. A
 /// deployment that cannot be trained is left for its configurations to report.
-double warm_predictor(const Sweep& sw, std::size_t index);
+double warm_predictor(const io::Sweep& sw, std::size_t index);
 
 }  // namespace llmsim::sweep

@@ -151,8 +151,8 @@ std::vector<Exclusion> parse_exclusions(YamlSection& root, const std::vector<Axi
   return out;
 }
 
-sweep::CapacitySearchSpec parse_search(YamlSection s) {
-  sweep::CapacitySearchSpec c;
+CapacitySearchSpec parse_search(YamlSection s) {
+  CapacitySearchSpec c;
   c.metric = s.get_choice("metric", c.metric, llm::request_metric_names());
   c.quantile = s.get_double("quantile", c.quantile, 0, 1, true);
   c.slo_s = simtime_to_seconds(s.get_duration("slo", seconds_to_simtime(c.slo_s)));
@@ -165,16 +165,16 @@ sweep::CapacitySearchSpec parse_search(YamlSection s) {
   return c;
 }
 
-void check_searchable(const sweep::SweepPoint& p, const std::string& file) {
+void check_searchable(const SweepPoint& p, const std::string& file) {
   const auto& g = p.config.request_generator;
   if (g.name != "synthetic" || (g.interval.name != "poisson" && g.interval.name != "gamma")) {
     throw ConfigError(file + ": capacity_search: configuration [" + p.label +
                       "] must use a synthetic request generator with a poisson or gamma interval generator "
-                      "(the search varies " + sweep::kQpsKey + ")");
+                      "(the search varies " + kQpsKey + ")");
   }
   for (const std::string& o : p.overrides) {
-    if (o.rfind(std::string(sweep::kQpsKey) + "=", 0) == 0) {
-      throw ConfigError(file + ": capacity_search varies " + sweep::kQpsKey + " itself; remove the axis that sets it");
+    if (o.rfind(std::string(kQpsKey) + "=", 0) == 0) {
+      throw ConfigError(file + ": capacity_search varies " + kQpsKey + " itself; remove the axis that sets it");
     }
   }
 }
@@ -204,7 +204,7 @@ void relativise_paths(nlohmann::ordered_json& j, const std::filesystem::path& ba
 
 }  // namespace
 
-std::string search_spec_json(const std::optional<sweep::CapacitySearchSpec>& search) {
+std::string search_spec_json(const std::optional<CapacitySearchSpec>& search) {
   nlohmann::ordered_json s = nullptr;
   if (search) {
     s = {{"metric", search->metric},
@@ -217,7 +217,7 @@ std::string search_spec_json(const std::optional<sweep::CapacitySearchSpec>& sea
   return s.dump();
 }
 
-std::string config_id(const llm::SimulationConfig& config, const std::optional<sweep::CapacitySearchSpec>& search,
+std::string config_id(const llm::SimulationConfig& config, const std::optional<CapacitySearchSpec>& search,
                       const std::string& relative_to) {
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(config_to_json(config));
   relativise_paths(j, std::filesystem::weakly_canonical(std::filesystem::absolute(relative_to)));
@@ -230,9 +230,9 @@ std::string config_id(const llm::SimulationConfig& config, const std::optional<s
 
 namespace {
 
-sweep::Sweep load_sweep_yaml(const std::string& path) {
+Sweep load_sweep_yaml(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw ConfigError(path + ": sweep file not found");
-  sweep::Sweep sw;
+  Sweep sw;
   sw.file = path;
   sw.definition_text = read_text(path);
   YamlSection root(detail::parse_yaml(sw.definition_text, path), path, "");
@@ -269,7 +269,7 @@ sweep::Sweep load_sweep_yaml(const std::string& path) {
       ++sw.num_excluded;
       ++sw.excluded_by_reason[excluded->reason.empty() ? "(no reason given)" : excluded->reason];
     } else {
-      sweep::SweepPoint p;
+      SweepPoint p;
       p.index = sw.points.size();
       p.overrides = common;
       for (std::size_t a = 0; a < axes.size(); ++a) {
@@ -307,7 +307,7 @@ sweep::Sweep load_sweep_yaml(const std::string& path) {
 
 }  // namespace
 
-sweep::Sweep load_sweep(const std::string& path) {
+Sweep load_sweep(const std::string& path) {
   return detail::with_yaml_errors(path, [&] { return load_sweep_yaml(path); });
 }
 

@@ -10,8 +10,8 @@
 namespace llmsim::sweep {
 namespace {
 
-CapacitySearchSpec spec(double slo, int iterations = 20) {
-  CapacitySearchSpec s;
+io::CapacitySearchSpec spec(double slo, int iterations = 20) {
+  io::CapacitySearchSpec s;
   s.slo_s = slo;
   s.max_iterations = iterations;
   return s;

@@ -34,7 +34,7 @@ void expect_error(const std::string& path, const std::vector<std::string>& parts
 }
 
 TEST(SweepLoader, ExpandsTheBundledCiSweepInOrderWithItsExclusion) {
-  const sweep::Sweep sw = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
+  const Sweep sw = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
   EXPECT_EQ(sw.name, "ci-small");
   EXPECT_EQ(sw.points.size(), 10u);
   EXPECT_EQ(sw.num_excluded, 2u);
@@ -46,7 +46,7 @@ TEST(SweepLoader, ExpandsTheBundledCiSweepInOrderWithItsExclusion) {
   EXPECT_EQ(sw.points[4].config.cluster.replica_scheduler.name, "sarathi");
   EXPECT_DOUBLE_EQ(sw.points[2].config.request_generator.interval.qps, 2.0);
   std::set<std::string> ids;
-  for (const sweep::SweepPoint& p : sw.points) {
+  for (const SweepPoint& p : sw.points) {
     EXPECT_EQ(p.id.size(), 12u);
     ids.insert(p.id);
   }
@@ -64,18 +64,18 @@ TEST(SweepLoader, EveryBundledJobLoads) {
 }
 
 TEST(SweepLoader, IdsDependOnContentOnly) {
-  const sweep::Sweep a = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
-  const sweep::Sweep b = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
+  const Sweep a = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
+  const Sweep b = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
   for (std::size_t i = 0; i < a.points.size(); ++i) EXPECT_EQ(a.points[i].id, b.points[i].id);
   // A different sweep naming the same configuration gives it the same id; a changed value changes it.
   const std::string path = write_sweep("same.yaml", R"(axes:
   replicas: {key: cluster.num_replicas, values: [1, 3]}
 set: {cluster.replica_scheduler: {name: vllm, batch_size_cap: 128}, request_generator.interval_generator.qps: 0.5}
 )");
-  const sweep::Sweep c = load_sweep(path);
+  const Sweep c = load_sweep(path);
   EXPECT_EQ(config_id(c.points[0].config, std::nullopt, LLMSIM_SOURCE_DIR "/jobs"), a.points[0].id);
   EXPECT_NE(c.points[1].id, c.points[0].id);
-  sweep::CapacitySearchSpec search;
+  CapacitySearchSpec search;
   EXPECT_NE(config_id(c.points[0].config, search, LLMSIM_SOURCE_DIR "/jobs"), a.points[0].id);
 }
 
@@ -87,7 +87,7 @@ axes:
     keys: [seed, request_generator.seed, request_generator.length_generator.seed]
     values: [7, 8]
 )");
-  const sweep::Sweep sw = load_sweep(path);
+  const Sweep sw = load_sweep(path);
   ASSERT_EQ(sw.points.size(), 2u);
   EXPECT_EQ(sw.points[1].config.seed, 8u);
   EXPECT_EQ(sw.points[1].config.request_generator.seed, 8u);

@@ -36,7 +36,7 @@ class SweepStoreTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("llmsim_store_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     sweep_ = load_sweep(LLMSIM_SOURCE_DIR "/jobs/ci-small.yaml");
-    for (const sweep::SweepPoint& p : sweep_.points) {
+    for (const SweepPoint& p : sweep_.points) {
       info_.ids.push_back(p.id);
       info_.labels.push_back(p.label);
     }
@@ -46,7 +46,7 @@ class SweepStoreTest : public ::testing::Test {
   }
 
   void finish(const SweepStore& store, std::size_t index) {
-    const sweep::SweepPoint& p = sweep_.points[index];
+    const SweepPoint& p = sweep_.points[index];
     const sweep::PointOutcome o = runner_.run(p, std::nullopt);
     SweepPart part;
     part.id = p.id;
@@ -62,7 +62,7 @@ class SweepStoreTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  sweep::Sweep sweep_;
+  Sweep sweep_;
   SweepFileInfo info_;
   sweep::PointRunner runner_;
 };

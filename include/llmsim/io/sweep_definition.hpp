@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// A sweep: a base config, axes whose cartesian product (minus exclusions) gives the configurations to run,
-// and an optional capacity search applied to each configuration.
+// A sweep definition (jobs/*.yaml, read by load_sweep): a base config, axes whose cartesian product (minus
+// exclusions) gives the configurations to run, and an optional capacity search applied to each configuration.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +12,7 @@
 
 #include "llmsim/llm/config.hpp"
 
-namespace llmsim::sweep {
+namespace llmsim::io {
 
 /// Vidur-Search's binary search on QPS (spec 5.4): the highest QPS whose `quantile` of `metric` over completed
 /// requests stays at or below `slo` seconds.
@@ -51,4 +51,4 @@ struct Sweep {
 /// The interval-generator key the capacity search varies.
 inline constexpr const char* kQpsKey = "request_generator.interval_generator.qps";
 
-}  // namespace llmsim::sweep
+}  // namespace llmsim::io
