@@ -5,6 +5,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <memory>
@@ -84,15 +85,15 @@ CsvTable CsvTable::parse(const std::string& path, std::string text) {
   for (std::size_t line_no = 2; pos < data.size(); ++line_no) {
     const std::string_view line = next_line(data, pos);
     if (line.empty()) continue;
-    const std::size_t before = t.cells_.size();
-    split_into(line, t.cells_);
-    if (t.cells_.size() - before != t.header_.size()) {
+    const std::size_t cells = static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')) + 1;
+    if (cells != t.header_.size()) {
       throw InputError(path + ":" + std::to_string(line_no) + ": expected " + std::to_string(t.header_.size()) +
-                       " cells, found " + std::to_string(t.cells_.size() - before));
+                       " cells, found " + std::to_string(cells));
     }
+    t.rows_.push_back(line);
     t.row_lines_.push_back(line_no);
   }
-  t.num_rows_ = t.row_lines_.size();
+  t.num_rows_ = t.rows_.size();
   if (t.num_rows_ == 0) throw InputError(path + ": no data rows (a header alone is not a trace, table or profile)");
   return t;
 }
@@ -117,7 +118,7 @@ std::vector<double> CsvTable::numeric_column(const std::string& name, std::optio
   const std::size_t c = index_of(name);
   std::vector<double> out(num_rows_);
   for (std::size_t r = 0; r < num_rows_; ++r) {
-    const std::string_view cell = cells_[r * header_.size() + c];
+    const std::string_view cell = cell_at(r, c);
     if (cell.empty() && empty_value) {
       out[r] = *empty_value;
       continue;
@@ -132,16 +133,20 @@ std::vector<double> CsvTable::numeric_column(const std::string& name, std::optio
   return out;
 }
 
-std::string_view CsvTable::row_text(std::size_t row) const {
-  const std::string_view first = cells_[row * header_.size()];
-  const std::string_view last = cells_[(row + 1) * header_.size() - 1];
-  return {first.data(), static_cast<std::size_t>(last.data() + last.size() - first.data())};
+std::string_view CsvTable::row_text(std::size_t row) const { return rows_[row]; }
+
+std::string_view CsvTable::cell_at(std::size_t row, std::size_t column) const {
+  const std::string_view line = rows_[row];
+  std::size_t start = 0;
+  for (std::size_t c = 0; c < column; ++c) start = line.find(',', start) + 1;
+  const std::size_t end = line.find(',', start);
+  return line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
 std::vector<std::string_view> CsvTable::text_column(const std::string& name) const {
   const std::size_t c = index_of(name);
   std::vector<std::string_view> out(num_rows_);
-  for (std::size_t r = 0; r < num_rows_; ++r) out[r] = cells_[r * header_.size() + c];
+  for (std::size_t r = 0; r < num_rows_; ++r) out[r] = cell_at(r, c);
   return out;
 }
 

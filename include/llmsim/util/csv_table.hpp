@@ -35,11 +35,12 @@ class CsvTable {
  private:
   static CsvTable parse(const std::string& path, std::string text);
   std::size_t index_of(const std::string& name) const;
+  std::string_view cell_at(std::size_t row, std::size_t column) const;
 
   std::string path_;
   std::string data_;
   std::vector<std::string> header_;
-  std::vector<std::string_view> cells_;  // row-major, header_.size() per row
+  std::vector<std::string_view> rows_;  // each data row's text (cells are found by scanning: no per-cell index)
   std::vector<std::size_t> row_lines_;
   std::size_t num_rows_ = 0;
 };
