@@ -22,6 +22,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report.metrics import pareto_mask  # noqa: E402  (one definition of the frontier for both plotters)
+
 METRICS = [("TTFT (s)", "prefill_e2e_time", 1e-9),
            ("TBT (ms per output token)", "decode_time_execution_plus_preemption_normalized", 1e3),
            ("end-to-end latency (s)", "e2e_time", 1e-9)]
@@ -55,15 +58,6 @@ def latency_cdfs(f, summary, out, max_curves):
     fig.tight_layout()
     fig.savefig(out / "latency_cdfs.png", dpi=120)
     plt.close(fig)
-
-
-def pareto_mask(cost, capacity):
-    """True where no other point has lower-or-equal cost and higher-or-equal capacity (one strictly)."""
-    mask = np.ones(len(cost), dtype=bool)
-    for i in range(len(cost)):
-        dominated = (cost <= cost[i]) & (capacity >= capacity[i]) & ((cost < cost[i]) | (capacity > capacity[i]))
-        mask[i] = not dominated.any()
-    return mask
 
 
 def capacity_pareto(f, summary, out, max_bars):

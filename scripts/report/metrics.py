@@ -53,3 +53,12 @@ METRICS = (
            "ms/token", 1e3, False),
 )
 SUMMARY_METRICS = tuple(m for m in METRICS if m.in_summary)
+
+
+def pareto_mask(cost, capacity):
+    """True where no other configuration costs at most as much and serves at least as much (one strictly)."""
+    mask = np.ones(len(cost), dtype=bool)
+    for i in range(len(cost)):
+        dominated = (cost <= cost[i]) & (capacity >= capacity[i]) & ((cost < cost[i]) | (capacity > capacity[i]))
+        mask[i] = not dominated.any()
+    return mask

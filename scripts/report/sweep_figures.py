@@ -3,7 +3,7 @@ frontier, the capacity-search probes, and latency CDFs of the chosen configurati
 import numpy as np
 
 from . import figure
-from .metrics import SUMMARY_METRICS
+from .metrics import SUMMARY_METRICS, pareto_mask
 from .run_figures import cdf_points
 
 
@@ -26,15 +26,6 @@ def found_rows(summary):
     return rows
 
 
-def pareto_mask(cost, capacity):
-    """True where no other configuration costs at most as much and serves at least as much (one strictly)."""
-    mask = np.ones(len(cost), dtype=bool)
-    for i in range(len(cost)):
-        dominated = (cost <= cost[i]) & (capacity >= capacity[i]) & ((cost < cost[i]) | (capacity > capacity[i]))
-        mask[i] = not dominated.any()
-    return mask
-
-
 def chosen_configs(summary, max_configs):
     """The configurations drawn per curve: the top `max_configs` by capacity (ties: expansion order), or the first
     ones in expansion order for a sweep without capacity results. Returns (rows, how they were chosen)."""
@@ -51,14 +42,22 @@ def _axis_column(summary):
     return axes[0] if axes else None
 
 
-def capacity_vs_cost(sweep, out):
+def _capacity_rows(sweep):
+    """(rows with a capacity, their cost per hour, their capacity), or None when the sweep has none."""
     summary = sweep.summary
     if not has_capacity(summary):
         return None
     found = found_rows(summary)
     if found.empty:
         return None
-    cost, cap = found["cost_per_hour"].to_numpy(np.float64), found["capacity_qps"].to_numpy(np.float64)
+    return found, found["cost_per_hour"].to_numpy(np.float64), found["capacity_qps"].to_numpy(np.float64)
+
+
+def capacity_vs_cost(sweep, out):
+    rows = _capacity_rows(sweep)
+    if rows is None:
+        return None
+    found, cost, cap = rows
     frontier = pareto_mask(cost, cap)
     fig, ax = figure.new()
     axis = _axis_column(found)
@@ -78,7 +77,7 @@ def capacity_vs_cost(sweep, out):
     for (c, q), labels in sorted(names.items())[:12]:
         ax.annotate("\n".join(labels), (c, q), fontsize=6, xytext=(-6 if c > right_half else 6, -6),
                     textcoords="offset points", va="top", ha="right" if c > right_half else "left")
-    title = f"{sweep.name()}: capacity vs cost ({len(found)} of {len(summary)} configurations found a capacity)"
+    title = f"{sweep.name()}: capacity vs cost ({len(found)} of {len(sweep.summary)} configurations found a capacity)"
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("cost ($ per hour: GPUs x price per GPU-hour)")
     ax.set_ylabel(f"{slo_text(sweep.capacity_search)} (requests/s)", fontsize=9)
@@ -93,13 +92,10 @@ def capacity_vs_cost(sweep, out):
 
 
 def pareto_frontier(sweep, out):
-    summary = sweep.summary
-    if not has_capacity(summary):
+    rows = _capacity_rows(sweep)
+    if rows is None:
         return None
-    found = found_rows(summary)
-    if found.empty:
-        return None
-    cost, cap = found["cost_per_hour"].to_numpy(np.float64), found["capacity_qps"].to_numpy(np.float64)
+    found, cost, cap = rows
     mask = pareto_mask(cost, cap)
     front = found[mask].assign(_cost=cost[mask], _cap=cap[mask]).sort_values(["_cost", "_cap"], kind="stable")
     per_dollar = front["_cap"].to_numpy() / front["_cost"].to_numpy()

@@ -177,26 +177,16 @@ TEST(ConfigLoader, RegistryKeysAreTheKeysTheLoaderAccepts) {
               registry_keys(p.info))
         << p.info.name;
   }
-  for (const PluginInfo& p : llm::request_generator_plugins()) {
-    const std::string file = p.accepts("trace_file") ? ", trace_file: " + trace : "";
-    EXPECT_EQ(accepted_keys(base, "request_generator={name: " + std::string(p.name) + file + ", bogus: 1}"),
-              registry_keys(p))
-        << p.name;
-  }
-  for (const PluginInfo& p : llm::interval_generator_plugins()) {
-    const std::string file = p.accepts("trace_file") ? ", trace_file: " + trace : "";
-    EXPECT_EQ(accepted_keys(base, "request_generator.interval_generator={name: " + std::string(p.name) + file +
-                                      ", bogus: 1}"),
-              registry_keys(p))
-        << p.name;
-  }
-  for (const PluginInfo& p : llm::length_generator_plugins()) {
-    const std::string file = p.accepts("trace_file") ? ", trace_file: " + trace : "";
-    EXPECT_EQ(accepted_keys(base, "request_generator.length_generator={name: " + std::string(p.name) + file +
-                                      ", bogus: 1}"),
-              registry_keys(p))
-        << p.name;
-  }
+  const auto check_section = [&](const std::string& section, const std::vector<PluginInfo>& plugins) {
+    for (const PluginInfo& p : plugins) {
+      const std::string file = p.accepts("trace_file") ? ", trace_file: " + trace : "";
+      EXPECT_EQ(accepted_keys(base, section + "={name: " + std::string(p.name) + file + ", bogus: 1}"), registry_keys(p))
+          << section << " " << p.name;
+    }
+  };
+  check_section("request_generator", llm::request_generator_plugins());
+  check_section("request_generator.interval_generator", llm::interval_generator_plugins());
+  check_section("request_generator.length_generator", llm::length_generator_plugins());
   for (const auto& p : llm::predictors()) {
     std::string section = "execution_time_predictor={name: " + std::string(p.info.name);
     if (p.info.accepts("table_dir")) section += ", table_dir: " + kConfigs + "/predictors/vidur-llama2-7b-a100-tp1-pp1";
