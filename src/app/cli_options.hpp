@@ -23,6 +23,7 @@ struct CliOptions {
   std::optional<double> max_memory_gib;  ///< --max-memory; unset = the machine's available memory
   std::string partition = "block";
   bool compress = false;  ///< --compress
+  bool report = false;    ///< --report: run llmsim-report on the result
   bool print_config = false;
   bool quiet = false;
 };

@@ -74,6 +74,8 @@ int main(int argc, char** argv) {
   cli.add_flag("--compress", opt.compress,
                "Compress HDF5 tables above 65,536 rows (shuffle + deflate 1): 500k requests took 8.8 MB instead of "
                "105 MB, but 0.7 s longer to write and 9x longer to read (docs/design.md)");
+  cli.add_flag("--report", opt.report,
+               "After the run, write an HTML report with plots into <output>.report/ (scripts/llmsim-report)");
   bool list = false;
   cli.add_flag("--list", list,
                "List every replica scheduler, router, request/interval/length generator, predictor and partition "

@@ -11,6 +11,7 @@
 #include "cli_options.hpp"
 #include "memory_limit.hpp"
 #include "output_path.hpp"
+#include "report_runner.hpp"
 #include "rank_fingerprint.hpp"
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/io/result_writers.hpp"
@@ -122,6 +123,13 @@ int run(const CliOptions& options, des::Transport* transport) {
   log->info("total wall time {:.3f} s (generation, simulation and output)",
             std::chrono::duration<double>(Clock::now() - start).count());
   if (!opt.quiet) std::printf("%s", format_summary(results, wall).c_str());
+  if (opt.report) {
+    if (const int code = run_report(opt.output_path); code != 0) {
+      log->error("llmsim-report failed (exit code {}); the results in {} are complete", code, opt.output_path);
+      return 1;
+    }
+    log->info("wrote the report {}.report/index.html", opt.output_path);
+  }
   log->info("peak memory {:.1f} MiB", peak_rss_mib());
   if (results.time_limit_reached) log->warn("time_limit reached: unfinished requests have completed = 0");
   if (const std::int64_t stalled = sim.num_stalled_requests(); stalled > 0) {
