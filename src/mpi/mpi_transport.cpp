@@ -97,14 +97,6 @@ class MpiTransport final : public des::Transport {
 
 }  // namespace
 
-bool launched_by_mpi() {
-  // mpirun/mpiexec of Open MPI, PMIx launchers (srun --mpi=pmix, prterun), PMI-1/2 launchers (srun --mpi=pmi2, hydra).
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
-    if (std::getenv(name) != nullptr) return true;
-  }
-  return false;
-}
-
 bool initialized() {
   int flag = 0;
   MPI_Initialized(&flag);

@@ -156,11 +156,6 @@ void distribute_work(const std::vector<std::size_t>& items, const WorkFn& work, 
   check(MPI_Barrier(MPI_COMM_WORLD), "Barrier");
 }
 
-int num_work_groups(int ranks, int group_size) {
-  if (group_size < 1 || ranks < 1 + group_size || (ranks - 1) % group_size != 0) return 0;
-  return (ranks - 1) / group_size;
-}
-
 void distribute_work_in_groups(const std::vector<std::size_t>& items, int group_size, const GroupWorkFn& work,
                                const DoneFn& done) {
   int rank = 0;
