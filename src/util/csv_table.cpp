@@ -77,7 +77,8 @@ CsvTable CsvTable::parse(const std::string& path, std::string text) {
   CsvTable t;
   t.path_ = path;
   t.data_ = std::move(text);
-  const std::string_view data(t.data_);
+  std::string_view data(t.data_);
+  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);  // a UTF-8 byte-order mark (Excel writes one)
   std::size_t pos = 0;
   std::vector<std::string_view> header;
   split_into(next_line(data, pos), header);

@@ -79,6 +79,16 @@ zcat "$table" | awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++)
   NR == 10 { $c = -3 } { print }' | gzip > "$dir/table.tmp" && mv "$dir/table.tmp" "$table"
 expect_error table_negative_time "$(basename "$table"):10: column 'prediction': -3 is not an operator time" --config "$good" \
   --set execution_time_predictor.table_dir="$dir/tables"
+# Smaller traps: an empty --set value, octal-looking integers, a directory as a model file.
+expect_error set_empty_value "--set cluster.num_replicas=: no value" --config "$good" --set cluster.num_replicas=
+expect_error octal_integer "cluster.num_replicas: '010' has a leading zero" --config "$good" --set cluster.num_replicas=010
+expect_error model_is_directory "cluster.replica.model: '$configs/models' ($configs/models) is not a regular file" \
+  --config "$good" --set cluster.replica.model="$configs/models"
+# A UTF-8 byte-order mark before the header is not part of the first column's name.
+printf '\xef\xbb\xbfarrived_at,num_prefill_tokens,num_decode_tokens\n0.0,100,10\n1.0,200,10\n' > "$dir/bom.csv"
+"$llmsim" --config "$dir/replay.yaml" --set request_generator.trace_file="$dir/bom.csv" -q --output "$dir/bom.h5" ||
+  fail "a trace with a UTF-8 byte-order mark was refused"
+echo "ok: trace_with_bom"
 expect_error missing_trace "trace_file" --config "$dir/replay.yaml" --set request_generator.trace_file=nope.csv
 expect_error unschedulable_tp "tensor_parallel_size" --config "$good" --set cluster.replica.tensor_parallel_size=3
 expect_error missing_config "config" --config "$dir/does-not-exist.yaml"

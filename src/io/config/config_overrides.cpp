@@ -42,6 +42,10 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
     if (eq == std::string::npos || eq == 0) {
       throw ConfigError("--set " + o + ": expected KEY=VALUE, e.g. cluster.num_replicas=4");
     }
+    if (eq + 1 == o.size()) {
+      throw ConfigError("--set " + o + ": no value (an empty value would silently reset the key to its default; "
+                        "write KEY=null to do that on purpose)");
+    }
     const std::vector<std::string> path = split_key(o.substr(0, eq));
     YAML::Node value = parse_value(o.substr(eq + 1), o);
     if (kPathKeys.contains(path.back()) && value.IsScalar() && std::filesystem::path(value.Scalar()).is_relative()) {

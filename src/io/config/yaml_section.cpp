@@ -133,6 +133,12 @@ std::int64_t YamlSection::get_int(const std::string& name, std::int64_t fallback
   if (!n.IsDefined() || n.IsNull()) return fallback;
   std::int64_t v = 0;
   if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v)) fail(name, "expected an integer, got " + describe(n));
+  // yaml-cpp reads 010 as octal 8 and 0x10 as 16 (YAML 1.1); a config means decimal, so both are refused.
+  const std::string& text = n.Scalar();
+  const std::size_t digits = text.find_first_not_of("+-");
+  if (digits != std::string::npos && text.size() > digits + 1 && text[digits] == '0') {
+    fail(name, "'" + text + "' has a leading zero (read as octal or hex); write the decimal number");
+  }
   if (v < min || v > max) {
     fail(name, "value " + std::to_string(v) + " out of range; valid: " + std::to_string(min) + " to " +
                    (max == std::numeric_limits<std::int64_t>::max() ? std::string("any larger integer")

@@ -109,7 +109,8 @@ exclude: [{r: 3}]
                {"exclude[0].r", "unknown value '3'", "valid: 1, 2"});
   expect_error(write_sweep("bad_key.yaml", "axes: {r: {key: cluster.num_replica, values: [1]}}\n"),
                {"bad_key.yaml", "configuration [r=1]", "num_replica"});
-  expect_error(write_sweep("dup.yaml", "axes: {r: {key: cluster.num_replicas, values: [1, '01']}}\n"),
+  expect_error(write_sweep("dup.yaml", "axes: {r: {values: [{label: one, set: {cluster.num_replicas: 1}},\n"
+                                       "                     {label: uno, set: {cluster.num_replicas: 1}}]}}\n"),
                {"resolve to the same config"});
   expect_error(write_sweep("all_excluded.yaml", "axes: {r: {key: cluster.num_replicas, values: [1]}}\n"
                                                 "exclude: [{r: 1}]\n"),
