@@ -12,18 +12,18 @@
 
 namespace llmsim::llm {
 
-/// Measured peak bytes per item (docs/reliability.md): request state plus its result rows and the copies made
-/// while gathering results; replica state; one stored batch record (metrics.store_batch_metrics) with its copies.
-inline constexpr double kPeakBytesPerRequest = 1536;
+/// Measured peak bytes per item, rounded up (docs/reliability.md): request state plus its result row; replica state;
+/// one stored batch record (metrics.store_batch_metrics).
+inline constexpr double kPeakBytesPerRequest = 512;
 inline constexpr double kPeakBytesPerReplica = 4096;
-inline constexpr double kPeakBytesPerBatch = 512;
+inline constexpr double kPeakBytesPerBatch = 256;
 
 struct MemoryEstimate {
   double requests = 0;  ///< number of requests (expected, before generation)
   double batches = 0;   ///< upper bound on stored batch records (0 without batch metrics)
   int replicas = 0;
   double bytes() const;
-  /// e.g. "12.3 GiB (1000000 requests x 1.5 KiB, 16 replicas x 4 KiB, up to 2.1e7 stored batches x 0.5 KiB)".
+  /// e.g. "5.5 GiB (1000000 requests x 0.5 KiB, 16 replicas x 4 KiB, up to 2.1e7 stored batches x 0.2 KiB)".
   std::string describe() const;
 };
 
