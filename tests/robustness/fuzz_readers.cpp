@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: fuzz_readers CONFIGS_DIR WORKDIR [CASES_PER_SEED]\n";
     return 2;
   }
-  const fs::path configs = fs::absolute(argv[1]);
+  const fs::path configs = fs::weakly_canonical(fs::absolute(argv[1]));
   const fs::path workdir = fs::absolute(argv[2]);
   const int cases = argc > 3 ? std::stoi(argv[3]) : 600;
   fs::remove_all(workdir);
@@ -130,9 +130,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> yaml_seeds;
   for (const char* name : {"schedulers/vllm.yaml", "schedulers/sarathi.yaml", "llama2-70b-tp4pp2-lor-vllm.yaml"}) {
     std::string text = read_file(configs / "examples" / name);
-    for (std::size_t p = 0; (p = text.find("../", p)) != std::string::npos;) {
+    const std::string absolute = configs.string() + "/";
+    for (std::size_t p = 0; (p = text.find("../", p)) != std::string::npos; p += absolute.size()) {
       const std::size_t end = text.find_first_not_of("./", p);
-      text.replace(p, end - p, configs.string() + "/");
+      text.replace(p, end - p, absolute);
     }
     yaml_seeds.push_back(text);
   }
