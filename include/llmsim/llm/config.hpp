@@ -164,6 +164,11 @@ struct RequestGeneratorConfig {
 
   /// Tokens per request assumed by memory planning (Vidur: the length generator's, or trace_replay's own).
   std::int64_t effective_max_tokens() const { return name == "trace_replay" ? max_tokens : length.max_tokens; }
+  /// Arrivals come at `interval.qps` (a synthetic workload with a poisson or gamma interval generator): the
+  /// capacity search can vary it and a duration implies about duration x qps requests.
+  bool arrives_at_qps() const {
+    return name == "synthetic" && (interval.name == "poisson" || interval.name == "gamma");
+  }
 };
 
 /// Execution-time predictor. `vidur_table` reads Vidur's per-operator prediction tables from `table_dir`;

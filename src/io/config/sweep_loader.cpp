@@ -167,7 +167,7 @@ CapacitySearchSpec parse_search(YamlSection s) {
 
 void check_searchable(const SweepPoint& p, const std::string& file) {
   const auto& g = p.config.request_generator;
-  if (g.name != "synthetic" || (g.interval.name != "poisson" && g.interval.name != "gamma")) {
+  if (!g.arrives_at_qps()) {
     throw ConfigError(file + ": capacity_search: configuration [" + p.label +
                       "] must use a synthetic request generator with a poisson or gamma interval generator "
                       "(the search varies " + kQpsKey + ")");

@@ -26,8 +26,7 @@ MemoryEstimate estimate_memory(const SimulationConfig& config) {
   e.replicas = config.cluster.num_replicas;
   if (g.name != "synthetic") return e;
   double n = g.num_requests ? static_cast<double>(*g.num_requests) : 0.0;
-  const bool timed = g.interval.name == "poisson" || g.interval.name == "gamma";
-  if (g.duration && timed) {
+  if (g.duration && g.arrives_at_qps()) {
     const double by_duration = *g.duration * g.interval.qps;
     n = g.num_requests ? std::min(n, by_duration) : by_duration;
   }
