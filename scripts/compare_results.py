@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compare llmsim HDF5 result files.
 
-  compare_results.py --exact A.h5 B.h5 [C.h5 ...]   every dataset of B, C, ... byte-identical to A's
+  compare_results.py --exact A.h5 B.h5 [C.h5 ...]   every dataset and the /summary attributes of B, C, ...
+                                                    identical to A's (numbers byte for byte, strings by value)
   compare_results.py A.h5 B.h5 [--tolerance 0.01]   makespan and P50/P90/P99 of TTFT, TBT, e2e and scheduling
                                                     delay of B within the relative tolerance of A (table printed)
       [--no-scheduling-delay]                       leave scheduling delay out of the check (still printed)
@@ -13,22 +14,32 @@ import sys
 import h5py
 import numpy as np
 
-DATASETS = ("requests", "batches", "replica_stages", "replicas", "predictor/operators")
+DATASETS = ("requests", "batches", "replica_stages", "replicas", "tokens", "timeseries", "operator_times",
+            "predictor/operators")
 METRICS = [("TTFT (s)", "prefill_e2e_time", 1e-9),
            ("TBT (s/token)", "decode_time_execution_plus_preemption_normalized", 1.0),
            ("e2e (s)", "e2e_time", 1e-9),
            ("scheduling delay (s)", "scheduling_delay", 1e-9)]
 
 
+def content(f, name):
+    """A dataset's rows as bytes (variable-length strings by value, not by pointer), or the /summary attributes."""
+    if name == "summary":
+        return repr(sorted((k, repr(v)) for k, v in f[name].attrs.items())).encode()
+    rows = f[name][()]
+    return repr(rows.tolist()).encode() if rows.dtype.hasobject else rows.tobytes()
+
+
 def exact(paths):
+    names = DATASETS + ("summary",)
     with h5py.File(paths[0], "r") as ref:
-        base = {name: ref[name][()].tobytes() for name in DATASETS if name in ref}
+        base = {name: content(ref, name) for name in names if name in ref}
     ok = True
     for path in paths[1:]:
         with h5py.File(path, "r") as f:
             for name in base:
-                if name not in f or f[name][()].tobytes() != base[name]:
-                    print(f"{path}: dataset {name} differs from {paths[0]}")
+                if name not in f or content(f, name) != base[name]:
+                    print(f"{path}: {name} differs from {paths[0]}")
                     ok = False
             print(f"{path}: num_ranks={f.attrs['num_ranks']} partition={f.attrs['partition']}")
     print("identical" if ok else "DIFFERENT")

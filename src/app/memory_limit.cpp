@@ -34,8 +34,8 @@ void require_memory(const llm::MemoryEstimate& estimate, std::optional<double> m
   if (limit <= 0 || estimate.bytes() <= limit * kGiB) return;
   throw ConfigError(fmt::format(
       "this run needs an estimated {} but {} {:.1f} GiB; lower request_generator.num_requests (or duration) or "
-      "cluster.num_replicas, "
-      "set metrics.store_batch_metrics: false, or pass --max-memory GIB (0 = no limit) if the estimate is too high",
+      "cluster.num_replicas, turn off metrics.store_batch_metrics, store_token_completion_metrics and "
+      "store_time_series, or pass --max-memory GIB (0 = no limit) if the estimate is too high",
       estimate.describe(), max_memory_gib ? "--max-memory allows" : "this machine has", limit));
 }
 

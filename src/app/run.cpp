@@ -47,7 +47,8 @@ void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, c
   io::StagedFiles staged;
   io::write_hdf5(results,
                  io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single",
-                                 opt.compress},
+                                 opt.compress, config.metrics.store_token_completion_metrics,
+                                 config.metrics.store_time_series},
                  opt.output_path, staged);
   std::string written = opt.output_path;
   if (!opt.csv_dir.empty() || config.metrics.write_csv) {

@@ -12,9 +12,7 @@ namespace {
 
 constexpr double kOutsideProfilesWarning = 0.05;
 
-std::string metric_line(const llm::SimulationResults& r, const char* label, const char* unit, double scale,
-                        const char* metric) {
-  std::vector<double> v = llm::completed_request_metric(r, metric);
+std::string metric_line(std::vector<double> v, const char* label, const char* unit, double scale) {
   for (double& x : v) x *= scale;
   return fmt::format("  {:<34} {:>12.4f} {:>12.4f} {:>12.4f}  {}\n", label, llm::percentile(v, 50),
                      llm::percentile(v, 90),
@@ -53,10 +51,13 @@ std::string format_summary(const llm::SimulationResults& r, double wall_seconds)
   std::string out = fmt::format("Requests completed: {} / {}   restarts: {}   makespan: {:.6f} s\n", completed,
                                 r.requests.size(), restarts, simtime_to_seconds(r.makespan));
   out += fmt::format("  {:<34} {:>12} {:>12} {:>12}\n", "metric", "P50", "P90", "P99");
-  out += metric_line(r, "TTFT (prefill_e2e_time)", "s", 1, "ttft");
-  out += metric_line(r, "TBT (decode time / output token)", "ms", 1e3, "tbt");
-  out += metric_line(r, "e2e (request_e2e_time)", "s", 1, "e2e");
-  out += metric_line(r, "scheduling delay", "s", 1, "scheduling_delay");
+  auto metric = [&r](const char* name) { return llm::completed_request_metric(r, name); };
+  out += metric_line(metric("ttft"), "TTFT (prefill_e2e_time)", "s", 1);
+  out += metric_line(metric("tbt"), "TBT (decode time / output token)", "ms", 1e3);
+  out += metric_line(metric("tpot"), "TPOT (decode time / (tokens - 1))", "ms", 1e3);
+  if (!r.tokens.empty()) out += metric_line(llm::inter_token_latencies(r), "ITL (inter-token latency)", "ms", 1e3);
+  out += metric_line(metric("e2e"), "e2e (request_e2e_time)", "s", 1);
+  out += metric_line(metric("scheduling_delay"), "scheduling delay", "s", 1);
   std::int64_t stages = 0;
   for (const llm::ReplicaStageRecord& s : r.replica_stages) stages += s.num_batch_stages;
   const double per_s = wall_seconds > 0 ? 1.0 / wall_seconds : 0;

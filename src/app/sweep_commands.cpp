@@ -76,7 +76,9 @@ io::SweepPart make_part(const io::SweepPoint& p, const sweep::PointOutcome& o, i
   part.overrides_json = nlohmann::json(p.overrides).dump();
   part.summary_json = sweep::summary_row_json(p, o);
   part.results = &o.results;
-  part.meta = io::RunMetadata{io::config_to_json(o.run_config), o.run_config.seed, 1, "single"};
+  const llm::MetricsConfig& m = o.run_config.metrics;
+  part.meta = io::RunMetadata{io::config_to_json(o.run_config), o.run_config.seed, 1, "single", false,
+                              m.store_token_completion_metrics, m.store_time_series};
   part.searched = o.capacity.has_value();
   if (o.capacity) {
     for (const sweep::CapacityProbe& pr : o.capacity->probes) {

@@ -19,17 +19,21 @@ struct RunMetadata {
   /// Compress tables above 65,536 rows (shuffle + deflate level 1): much smaller files, but slower to write and
   /// ~9x slower to read (measured in docs/design.md, "Output"), so off by default (llmsim --compress).
   bool compress = false;
+  bool tokens = false;       ///< write /tokens (metrics.store_token_completion_metrics), even when empty
+  bool time_series = false;  ///< write /timeseries (metrics.store_time_series), even when empty
 };
 
 /// Each writer writes into `staged` (StagedFiles::stage); nothing is in place before staged.commit().
 
-/// Writes the HDF5 results for `path`: datasets /requests, /batches, /replica_stages, /replicas as 1-D compound
-/// datasets, each with a JSON `units` attribute; root attributes from `meta`. Object timestamps are disabled, so
-/// equal results give byte-identical files.
+/// Writes the HDF5 results for `path`: datasets /requests, /batches, /replica_stages, /replicas, /operator_times
+/// (and /tokens, /timeseries when asked for) as 1-D compound datasets, each with a JSON `units` attribute; the
+/// /summary group's attributes (docs/hdf5-schema.md); root attributes from `meta`. Object timestamps are
+/// disabled, so equal results give byte-identical files.
 void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path,
                 StagedFiles& staged);
 
-/// Writes requests.csv, batches.csv, replica_stages.csv and replicas.csv for `dir` (created if missing).
+/// Writes requests.csv, batches.csv, replica_stages.csv and replicas.csv for `dir` (created if missing), and
+/// tokens.csv and timeseries.csv when the results hold tokens or time series.
 void write_csv(const llm::SimulationResults& results, const std::string& dir, StagedFiles& staged);
 
 /// Writes a chrome://tracing JSON file with one complete event per batch stage (pid = replica, tid = stage).

@@ -197,6 +197,11 @@ struct MetricsConfig {
   /// One row per batch in /batches. Off by default (like Vidur's keep_individual_batch_metrics): large runs
   /// have millions of batches; per-replica batch counts and means are always recorded.
   bool store_batch_metrics = false;
+  /// One row per output token in /tokens (Vidur's store_token_completion_metrics): gives the ITL percentiles.
+  bool store_token_completion_metrics = false;
+  /// Per replica, queue length, running requests and KV blocks in use after each scheduling round that changed
+  /// them, in /timeseries.
+  bool store_time_series = false;
   bool write_csv = false;          ///< also write CSV files beside the HDF5 file
   bool enable_chrome_trace = false;
 };

@@ -17,10 +17,15 @@ namespace llmsim::llm {
 inline constexpr double kPeakBytesPerRequest = 512;
 inline constexpr double kPeakBytesPerReplica = 4096;
 inline constexpr double kPeakBytesPerBatch = 256;
+/// One stored output token (metrics.store_token_completion_metrics) and one time-series row (store_time_series).
+inline constexpr double kPeakBytesPerToken = 64;
+inline constexpr double kPeakBytesPerTimeSeriesRow = 80;
 
 struct MemoryEstimate {
   double requests = 0;  ///< number of requests (expected, before generation)
   double batches = 0;   ///< upper bound on stored batch records (0 without batch metrics)
+  double tokens = 0;    ///< stored output tokens (0 without token metrics)
+  double time_series_rows = 0;  ///< upper bound on time-series rows (0 without time series)
   int replicas = 0;
   double bytes() const;
   /// e.g. "5.5 GiB (1000000 requests x 0.5 KiB, 16 replicas x 4 KiB, up to 2.1e7 stored batches x 0.2 KiB)".

@@ -71,6 +71,7 @@ class Replica final : public des::Entity {
   std::vector<Batch> slots_;  // in-flight batches; freed slots are reused
   std::vector<std::size_t> free_slots_;
   std::int64_t next_batch_index_ = 0;
+  std::int64_t running_requests_ = 0;  // requests inside in-flight batches
   bool schedule_pending_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "llmsim/llm/batch.hpp"
+#include "llmsim/llm/config.hpp"
 #include "llmsim/llm/execution_time.hpp"
 #include "llmsim/llm/results.hpp"
 
@@ -14,7 +15,7 @@ namespace llmsim::llm {
 /// minus its meter-index rotation bug (spec 11 item 9): replica r's data is reported as replica r.
 class ReplicaMetrics {
  public:
-  ReplicaMetrics(ReplicaId replica, int num_stages, bool keep_batches, bool keep_batch_stages);
+  ReplicaMetrics(ReplicaId replica, int num_stages, const MetricsConfig& config);
 
   /// Memory sample taken after a scheduling round that produced batches, and after every batch end.
   void on_memory_sample(double percent);
@@ -22,6 +23,10 @@ class ReplicaMetrics {
                       const ExecutionTime& time);
   void on_batch_end(const Batch& batch, SimTime end);
   void on_request_routed() { ++num_requests_; }
+  /// `request` finished an iteration: when it produced an output token, that token completed at `t`.
+  void on_request_iteration_end(const Request& request, SimTime t);
+  /// The replica's state after a scheduling round at `t` (kept only when it changed).
+  void on_state(SimTime t, std::size_t queue_length, std::int64_t running_requests, std::int64_t kv_blocks_used);
   std::size_t num_batch_records() const { return batches_.size(); }
 
   /// Moves this replica's rows into `out` (call once, at the end of the run).
@@ -39,6 +44,8 @@ class ReplicaMetrics {
   ReplicaId replica_;
   bool keep_batches_;
   bool keep_batch_stages_;
+  bool keep_tokens_;
+  bool keep_time_series_;
   std::vector<StageAccumulator> stages_;
   double memory_sum_ = 0;
   std::int64_t memory_samples_ = 1;  // Vidur's meter starts with a (0, 0) sample
@@ -50,6 +57,8 @@ class ReplicaMetrics {
   PerOp<std::array<double, kNumSources>> operator_ms_{};  // simulated GPU time by operator and source
   std::vector<BatchRecord> batches_;
   std::vector<BatchStageRecord> batch_stages_;
+  std::vector<TokenRecord> tokens_;
+  std::vector<TimeSeriesRecord> time_series_;
 };
 
 }  // namespace llmsim::llm

@@ -13,10 +13,24 @@ namespace llmsim::llm {
 /// NaN for an empty input.
 double percentile(std::vector<double> values, double q);
 
-/// Request metrics that can be summarised or used as an SLO, in seconds (TBT in seconds per output token):
-/// `ttft` (prefill_e2e_time), `tbt` (decode_time_execution_plus_preemption_normalized), `e2e` (e2e_time) and
-/// `scheduling_delay`, as in Vidur's request_metrics.csv.
+/// Mean and the percentiles the summaries report (NaN for an empty input).
+struct Quantiles {
+  double mean = 0;
+  double p50 = 0;
+  double p90 = 0;
+  double p99 = 0;
+};
+Quantiles quantiles(std::vector<double> values);
+
+/// Request metrics that can be summarised or used as an SLO, in seconds (TBT and TPOT in seconds per output
+/// token): `ttft` (prefill_e2e_time), `tbt` (decode_time_execution_plus_preemption_normalized), `e2e` (e2e_time)
+/// and `scheduling_delay`, as in Vidur's request_metrics.csv; `tpot` as vLLM's benchmark defines it,
+/// (completed_at - prefill_completed_at) / (output tokens - 1), over requests of more than one output token.
 const std::vector<std::string>& request_metric_names();
+
+/// Inter-token latencies (vLLM's ITL) in seconds: the gaps between consecutive output tokens of each completed
+/// request, pooled; empty unless the run stored its tokens (metrics.store_token_completion_metrics).
+std::vector<double> inter_token_latencies(const SimulationResults& results);
 
 /// Simulated GPU time (ms, all replicas) of each operator from each prediction source.
 PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results);

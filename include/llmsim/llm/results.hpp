@@ -91,6 +91,28 @@ struct ReplicaRecord {
   bool operator==(const ReplicaRecord&) const = default;
 };
 
+/// One output token of a request (kept when metrics.store_token_completion_metrics is on). Token 0 completes
+/// with the prefill; a restarted request's recomputed tokens are not emitted again.
+struct TokenRecord {
+  std::int64_t request_id = 0;
+  SimTime completed_at = 0;
+  std::int32_t token_index = 0;
+  std::int32_t padding = 0;
+
+  bool operator==(const TokenRecord&) const = default;
+};
+
+/// A replica's state after a scheduling round that changed it (kept when metrics.store_time_series is on).
+struct TimeSeriesRecord {
+  std::int32_t replica_id = 0;
+  std::int32_t queue_length = 0;      ///< requests waiting in the replica's queue
+  SimTime time = 0;
+  std::int64_t running_requests = 0;  ///< requests inside batches in flight
+  std::int64_t kv_blocks_used = 0;    ///< KV-cache blocks allocated
+
+  bool operator==(const TimeSeriesRecord&) const = default;
+};
+
 /// One row per batch stage; recorded only for the Chrome trace.
 struct BatchStageRecord {
   std::int32_t replica_id = 0;
@@ -122,6 +144,8 @@ struct SimulationResults {
   std::vector<ReplicaStageRecord> replica_stages;
   std::vector<ReplicaRecord> replicas;
   std::vector<BatchStageRecord> batch_stages;  ///< empty unless the Chrome trace is enabled
+  std::vector<TokenRecord> tokens;             ///< sorted by (request, token); empty unless token metrics are on
+  std::vector<TimeSeriesRecord> time_series;   ///< sorted by (replica, time); empty unless time series are on
   std::vector<OperatorTimeRecord> operator_times;  ///< sorted by (replica, operator, source)
   std::vector<OperatorInfo> predictor;             ///< how each operator was predicted (rank 0 only)
   SimTime makespan = 0;                        ///< time of the last processed event

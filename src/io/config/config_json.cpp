@@ -122,7 +122,10 @@ std::string config_to_json(const llm::SimulationConfig& c) {
                {"request_generator", generator_json(c.request_generator)},
                {"execution_time_predictor", predictor_json(c.predictor)},
                {"metrics",
-                {{"store_batch_metrics", c.metrics.store_batch_metrics}, {"write_csv", c.metrics.write_csv},
+                {{"store_batch_metrics", c.metrics.store_batch_metrics},
+                 {"store_token_completion_metrics", c.metrics.store_token_completion_metrics},
+                 {"store_time_series", c.metrics.store_time_series},
+                 {"write_csv", c.metrics.write_csv},
                  {"enable_chrome_trace", c.metrics.enable_chrome_trace}}}};
   return j.dump(2);
 }

@@ -210,6 +210,8 @@ llm::SimulationConfig load_config_yaml(const std::string& path, const std::vecto
   c.predictor.cache_dir = llm::default_predictor_cache_dir();
   YamlSection m = s.child("metrics");
   c.metrics.store_batch_metrics = m.get_bool("store_batch_metrics", false);
+  c.metrics.store_token_completion_metrics = m.get_bool("store_token_completion_metrics", false);
+  c.metrics.store_time_series = m.get_bool("store_time_series", false);
   c.metrics.write_csv = m.get_bool("write_csv", false);
   c.metrics.enable_chrome_trace = m.get_bool("enable_chrome_trace", false);
   m.finish();

@@ -63,6 +63,10 @@ void write_csv(const llm::SimulationResults& r, const std::string& dir, StagedFi
   write_table(dir, detail::batch_schema(), r.batches.data(), r.batches.size(), staged);
   write_table(dir, detail::replica_stage_schema(), r.replica_stages.data(), r.replica_stages.size(), staged);
   write_table(dir, detail::replica_schema(), r.replicas.data(), r.replicas.size(), staged);
+  if (!r.tokens.empty()) write_table(dir, detail::token_schema(), r.tokens.data(), r.tokens.size(), staged);
+  if (!r.time_series.empty()) {
+    write_table(dir, detail::time_series_schema(), r.time_series.data(), r.time_series.size(), staged);
+  }
 }
 
 }  // namespace llmsim::io

@@ -77,57 +77,49 @@ void Writer::compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_
   for (const auto& [attr, value] : attrs) string_attr(ds.get(), attr, value);
 }
 
-/// A 1-D compound dataset from JSON rows with equal keys: strings become fixed-length (NUL-padded) byte strings,
-/// integers int64, other numbers (null = NaN) float64. Readable as `pandas.DataFrame(f[name][()])`.
 void write_json_table(const Writer& w, hid_t loc, const char* name, const char* description,
                       const std::vector<nlohmann::ordered_json>& rows) {
   if (rows.empty()) return;
   struct Column {
     std::string name;
     enum { Str, Int, Float } kind = Int;
-    std::size_t size = 8;  // bytes; strings: the longest value (at least 1)
     std::size_t offset = 0;
   };
+  static_assert(sizeof(const char*) == 8, "every column is 8 bytes");
   std::vector<Column> cols;
-  std::size_t record = 0;
   for (const auto& item : rows.front().items()) {
-    const std::string& key = item.key();
-    Column c{key};
-    std::size_t longest = 1;
+    Column c{item.key()};
     for (const auto& row : rows) {
-      const auto& v = row.at(key);
+      const auto& v = row.at(c.name);
       if (v.is_string()) {
         c.kind = Column::Str;
-        longest = std::max(longest, v.get<std::string>().size());
       } else if (c.kind != Column::Str && !v.is_number_integer()) {
         c.kind = Column::Float;
       }
     }
-    if (c.kind == Column::Str) c.size = longest;
-    c.offset = record;
-    record += c.size;
+    c.offset = 8 * cols.size();
     cols.push_back(std::move(c));
   }
+  const std::size_t record = 8 * cols.size();
+  Handle str(w.check(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose);
+  w.check(H5Tset_size(str.get(), H5T_VARIABLE), "H5Tset_size");
+  w.check(H5Tset_cset(str.get(), H5T_CSET_UTF8), "H5Tset_cset");
   Handle type(w.check(H5Tcreate(H5T_COMPOUND, record), "H5Tcreate"), H5Tclose);
   for (const Column& c : cols) {
-    if (c.kind == Column::Str) {
-      Handle s(w.check(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose);
-      w.check(H5Tset_size(s.get(), c.size), "H5Tset_size");
-      w.check(H5Tset_strpad(s.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
-      w.check(H5Tinsert(type.get(), c.name.c_str(), c.offset, s.get()), "H5Tinsert");
-    } else {
-      w.check(H5Tinsert(type.get(), c.name.c_str(), c.offset, c.kind == Column::Int ? H5T_STD_I64LE : H5T_IEEE_F64LE),
-              "H5Tinsert");
-    }
+    const hid_t t = c.kind == Column::Str ? str.get() : c.kind == Column::Int ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+    w.check(H5Tinsert(type.get(), c.name.c_str(), c.offset, t), "H5Tinsert");
   }
+  std::vector<std::string> strings;  // owns what the string cells point to
+  strings.reserve(rows.size() * cols.size());
   std::vector<unsigned char> buf(record * rows.size(), 0);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     unsigned char* base = buf.data() + i * record;
     for (const Column& c : cols) {
       const auto& v = rows[i].at(c.name);
       if (c.kind == Column::Str) {
-        const std::string s = v.get<std::string>();
-        std::copy(s.begin(), s.end(), base + c.offset);
+        strings.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+        const char* p = strings.back().c_str();
+        std::memcpy(base + c.offset, &p, sizeof p);
       } else if (c.kind == Column::Int) {
         const std::int64_t x = v.get<std::int64_t>();
         std::memcpy(base + c.offset, &x, sizeof x);
@@ -180,6 +172,64 @@ void write_predictor(const Writer& w, hid_t loc, const llm::SimulationResults& r
   }
 }
 
+// /operator_times: simulated GPU time per replica, operator and prediction source.
+void write_operator_times(const Writer& w, hid_t loc, const llm::SimulationResults& r) {
+  std::vector<nlohmann::ordered_json> rows;
+  rows.reserve(r.operator_times.size());
+  for (const llm::OperatorTimeRecord& t : r.operator_times) {
+    nlohmann::ordered_json row;
+    row["replica_id"] = t.replica_id;
+    row["operator"] = llm::op_name(static_cast<llm::Op>(t.operator_id));
+    row["source"] = llm::source_name(static_cast<llm::Source>(t.source_id));
+    row["gpu_time_s"] = t.gpu_time_ms * 1e-3;
+    rows.push_back(std::move(row));
+  }
+  write_json_table(w, loc, "operator_times",
+                   "Simulated GPU time per replica, operator and prediction source (all pipeline stages and layers)",
+                   rows);
+}
+
+// /summary: the run's headline numbers as attributes (h5dump -A shows them), metric names as vLLM's benchmark.
+void write_summary(const Writer& w, hid_t loc, const llm::SimulationResults& r, bool tokens) {
+  Handle group(w.check(H5Gcreate2(loc, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"), H5Gclose);
+  auto real = [&](const std::string& name, double v) {
+    w.scalar_attr(group.get(), name.c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v);
+  };
+  auto integer = [&](const char* name, std::int64_t v) {
+    w.scalar_attr(group.get(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, v);
+  };
+  std::int64_t completed = 0;
+  std::int64_t output_tokens = 0;
+  for (const llm::RequestRecord& row : r.requests) {
+    if (!row.completed) continue;
+    ++completed;
+    output_tokens += row.num_decode_tokens;
+  }
+  const double makespan = simtime_to_seconds(r.makespan);
+  const double per_s = makespan > 0 ? 1.0 / makespan : std::nan("");
+  w.string_attr(group.get(), "description",
+                "Over completed requests; seconds; <metric>_{mean,p50,p90,p99}_s with vLLM's benchmark names "
+                "(ttft, tpot, itl, e2el) and Vidur's tbt and scheduling_delay; see docs/hdf5-schema.md");
+  integer("num_requests", static_cast<std::int64_t>(r.requests.size()));
+  integer("num_completed", completed);
+  real("makespan_s", makespan);
+  real("request_throughput_per_s", static_cast<double>(completed) * per_s);
+  real("output_token_throughput_per_s", static_cast<double>(output_tokens) * per_s);
+  auto metric = [&](const std::string& name, std::vector<double> values) {
+    const llm::Quantiles q = llm::quantiles(std::move(values));
+    real(name + "_mean_s", q.mean);
+    real(name + "_p50_s", q.p50);
+    real(name + "_p90_s", q.p90);
+    real(name + "_p99_s", q.p99);
+  };
+  metric("ttft", llm::completed_request_metric(r, "ttft"));
+  metric("tpot", llm::completed_request_metric(r, "tpot"));
+  if (tokens) metric("itl", llm::inter_token_latencies(r));
+  metric("e2el", llm::completed_request_metric(r, "e2e"));
+  metric("tbt", llm::completed_request_metric(r, "tbt"));
+  metric("scheduling_delay", llm::completed_request_metric(r, "scheduling_delay"));
+}
+
 }  // namespace
 
 void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, const RunMetadata& meta) {
@@ -187,7 +237,11 @@ void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, 
   w.dataset(loc, batch_schema(), r.batches.data(), r.batches.size());
   w.dataset(loc, replica_stage_schema(), r.replica_stages.data(), r.replica_stages.size());
   w.dataset(loc, replica_schema(), r.replicas.data(), r.replicas.size());
+  if (meta.tokens) w.dataset(loc, token_schema(), r.tokens.data(), r.tokens.size());
+  if (meta.time_series) w.dataset(loc, time_series_schema(), r.time_series.data(), r.time_series.size());
+  write_operator_times(w, loc, r);
   if (!r.predictor.empty()) write_predictor(w, loc, r);
+  write_summary(w, loc, r, meta.tokens);
   w.string_attr(loc, "config", meta.config_json);
   w.string_attr(loc, "partition", meta.partition);
   w.scalar_attr(loc, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, meta.seed);
@@ -196,7 +250,7 @@ void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, 
   w.scalar_attr(loc, "num_events", H5T_STD_U64LE, H5T_NATIVE_UINT64, r.num_events);
   w.scalar_attr(loc, "time_limit_reached", H5T_STD_U8LE, H5T_NATIVE_UINT8,
                 static_cast<std::uint8_t>(r.time_limit_reached ? 1 : 0));
-  w.scalar_attr(loc, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, std::int32_t{1});
+  w.scalar_attr(loc, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, kFormatVersion);
 }
 
 }  // namespace llmsim::io::detail

@@ -72,12 +72,16 @@ class Writer {
   bool compress_ = false;
 };
 
-/// A 1-D compound dataset from JSON rows with equal keys: strings become fixed-length (NUL-padded) byte strings,
-/// integers int64, other numbers (null = NaN) float64. Readable as `pandas.DataFrame(f[name][()])`.
+/// The `format_version` root attribute of run and sweep files (docs/hdf5-schema.md has the history).
+inline constexpr std::int32_t kFormatVersion = 2;
+
+/// A 1-D compound dataset from JSON rows with equal keys: strings become variable-length UTF-8 strings,
+/// integers int64, other numbers (null = NaN) float64. Readable as `pandas.DataFrame(f[name][()])` (h5py returns
+/// the strings as bytes).
 void write_json_table(const Writer& w, hid_t loc, const char* name, const char* description,
                       const std::vector<nlohmann::ordered_json>& rows);
 
-/// Writes /requests, /batches, /replica_stages, /replicas and the run attributes under `loc`.
+/// Writes a run's datasets, its /summary group and its attributes under `loc` (write_hdf5's layout).
 void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, const RunMetadata& meta);
 
 }  // namespace llmsim::io::detail

@@ -88,6 +88,29 @@ const Schema& replica_schema() {
   return s;
 }
 
+const Schema& token_schema() {
+  using T = llm::TokenRecord;
+  static const Schema s{"tokens",
+                        "One row per output token of each request (metrics.store_token_completion_metrics): token 0 "
+                        "completes with the prefill, the last one with the request",
+                        sizeof(T),
+                        {LLMSIM_FIELD(T, request_id, "id"), LLMSIM_FIELD(T, token_index, "id"),
+                         LLMSIM_FIELD(T, completed_at, "ns")}};
+  return s;
+}
+
+const Schema& time_series_schema() {
+  using T = llm::TimeSeriesRecord;
+  static const Schema s{"timeseries",
+                        "Per replica, the state after each scheduling round that changed it (metrics.store_time_series); "
+                        "a state holds until the replica's next row",
+                        sizeof(T),
+                        {LLMSIM_FIELD(T, replica_id, "id"), LLMSIM_FIELD(T, time, "ns"),
+                         LLMSIM_FIELD(T, queue_length, "requests"), LLMSIM_FIELD(T, running_requests, "requests"),
+                         LLMSIM_FIELD(T, kv_blocks_used, "blocks")}};
+  return s;
+}
+
 #undef LLMSIM_FIELD
 
 std::string units_json(const Schema& schema) {

@@ -31,6 +31,8 @@ const Schema& request_schema();
 const Schema& batch_schema();
 const Schema& replica_stage_schema();
 const Schema& replica_schema();
+const Schema& token_schema();
+const Schema& time_series_schema();
 
 /// `{"field": "unit", ...}` for the `units` attribute.
 std::string units_json(const Schema& schema);

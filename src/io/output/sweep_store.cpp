@@ -223,7 +223,7 @@ std::size_t SweepStore::merge(const SweepFileInfo& info, bool allow_partial) con
     w.scalar_attr(f, "num_configs", H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<std::int64_t>(info.ids.size()));
     w.scalar_attr(f, "num_finished", H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<std::int64_t>(merged));
     w.scalar_attr(f, "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, static_cast<std::uint8_t>(num_missing == 0));
-    w.scalar_attr(f, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, std::int32_t{1});
+    w.scalar_attr(f, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, detail::kFormatVersion);
   } catch (...) {
     fs::remove(tmp);
     throw;

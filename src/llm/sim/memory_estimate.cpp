@@ -9,7 +9,8 @@
 namespace llmsim::llm {
 
 double MemoryEstimate::bytes() const {
-  return requests * kPeakBytesPerRequest + replicas * kPeakBytesPerReplica + batches * kPeakBytesPerBatch;
+  return requests * kPeakBytesPerRequest + replicas * kPeakBytesPerReplica + batches * kPeakBytesPerBatch +
+         tokens * kPeakBytesPerToken + time_series_rows * kPeakBytesPerTimeSeriesRow;
 }
 
 std::string MemoryEstimate::describe() const {
@@ -17,6 +18,10 @@ std::string MemoryEstimate::describe() const {
                                 bytes() / 1073741824.0, requests, kPeakBytesPerRequest / 1024, replicas,
                                 kPeakBytesPerReplica / 1024);
   if (batches > 0) out += fmt::format(", up to {:.3g} stored batches x {:.1f} KiB", batches, kPeakBytesPerBatch / 1024);
+  if (tokens > 0) out += fmt::format(", {:.3g} stored tokens x {:.0f} B", tokens, kPeakBytesPerToken);
+  if (time_series_rows > 0) {
+    out += fmt::format(", up to {:.3g} time-series rows x {:.0f} B", time_series_rows, kPeakBytesPerTimeSeriesRow);
+  }
   return out + ")";
 }
 
@@ -38,14 +43,23 @@ MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector
   MemoryEstimate e;
   e.replicas = config.cluster.num_replicas;
   e.requests = static_cast<double>(requests.size());
-  if (config.metrics.store_batch_metrics || config.metrics.enable_chrome_trace) {
+  const MetricsConfig& m = config.metrics;
+  if (m.store_batch_metrics || m.enable_chrome_trace || m.store_time_series) {
     const ReplicaSchedulerConfig& s = config.cluster.replica_scheduler;
+    double batches = 0;
     for (const RequestSpec& r : requests) {
       const std::int64_t chunk = s.name == "sarathi" ? s.chunk_size : r.num_prefill_tokens;
-      e.batches += static_cast<double>(r.num_decode_tokens + (r.num_prefill_tokens + chunk - 1) / chunk);
+      batches += static_cast<double>(r.num_decode_tokens + (r.num_prefill_tokens + chunk - 1) / chunk);
     }
     // A Chrome trace keeps one record per batch and pipeline stage as well.
-    if (config.metrics.enable_chrome_trace) e.batches *= 1 + config.cluster.replica.num_pipeline_stages;
+    if (m.store_batch_metrics || m.enable_chrome_trace) {
+      e.batches = m.enable_chrome_trace ? batches * (1 + config.cluster.replica.num_pipeline_stages) : batches;
+    }
+    // One row per scheduling round at most: one per batch end and one per dispatch.
+    if (m.store_time_series) e.time_series_rows = batches + e.requests;
+  }
+  if (m.store_token_completion_metrics) {
+    for (const RequestSpec& r : requests) e.tokens += static_cast<double>(r.num_decode_tokens);
   }
   return e;
 }

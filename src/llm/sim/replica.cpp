@@ -15,7 +15,7 @@ Replica::Replica(ReplicaId id, const ClusterConfig& cluster, std::int64_t max_re
       predictor_(predictor),
       scheduler_(make_replica_scheduler(cluster.replica_scheduler, cluster.replica, max_request_tokens, requests)),
       mfu_(cluster.replica),
-      metrics_(id, cluster.replica.num_pipeline_stages, metrics.store_batch_metrics, metrics.enable_chrome_trace),
+      metrics_(id, cluster.replica.num_pipeline_stages, metrics),
       stages_(static_cast<std::size_t>(cluster.replica.num_pipeline_stages)) {}
 
 bool Replica::idle() const { return scheduler_->is_empty() && free_slots_.size() == slots_.size(); }
@@ -49,16 +49,21 @@ void Replica::on_replica_schedule(des::Engine& engine) {
   schedule_pending_ = false;
   std::vector<Batch> batches = scheduler_->on_schedule();
   report_load(engine);
-  if (batches.empty()) return;
-  metrics_.on_memory_sample(scheduler_->memory_usage_percent());
-  for (Batch& batch : batches) {
-    batch.replica = id_;
-    batch.index = next_batch_index_++;
-    batch.scheduled_at = engine.now();
-    for (RequestId r : batch.requests) requests_[static_cast<std::size_t>(r)].on_batch_schedule(engine.now());
-    stages_.front().queue.push_back(store_batch(std::move(batch)));
+  if (!batches.empty()) {
+    metrics_.on_memory_sample(scheduler_->memory_usage_percent());
+    for (Batch& batch : batches) {
+      batch.replica = id_;
+      batch.index = next_batch_index_++;
+      batch.scheduled_at = engine.now();
+      running_requests_ += static_cast<std::int64_t>(batch.size());
+      for (RequestId r : batch.requests) requests_[static_cast<std::size_t>(r)].on_batch_schedule(engine.now());
+      stages_.front().queue.push_back(store_batch(std::move(batch)));
+    }
   }
-  try_start_stage(0, engine);
+  // Every dispatch and batch end is followed by a round at the same instant: the state after it is complete.
+  metrics_.on_state(engine.now(), scheduler_->num_pending_requests(), running_requests_,
+                    scheduler_->num_allocated_blocks());
+  if (!batches.empty()) try_start_stage(0, engine);
 }
 
 void Replica::report_load(des::Engine& engine) {
@@ -125,8 +130,11 @@ void Replica::on_stage_end(std::size_t slot, int stage, des::Engine& engine) {
 void Replica::on_batch_end(std::size_t slot, des::Engine& engine) {
   const Batch& batch = slots_[slot];
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    requests_[static_cast<std::size_t>(batch.requests[i])].on_batch_end(engine.now(), batch.num_tokens[i]);
+    Request& request = requests_[static_cast<std::size_t>(batch.requests[i])];
+    request.on_batch_end(engine.now(), batch.num_tokens[i]);
+    metrics_.on_request_iteration_end(request, engine.now());
   }
+  running_requests_ -= static_cast<std::int64_t>(batch.size());
   scheduler_->on_batch_end(batch);
   metrics_.on_batch_end(batch, engine.now());
   metrics_.on_memory_sample(scheduler_->memory_usage_percent());

@@ -7,10 +7,21 @@
 
 namespace llmsim::llm {
 
-ReplicaMetrics::ReplicaMetrics(ReplicaId replica, int num_stages, bool keep_batches, bool keep_batch_stages)
+namespace {
+
+bool same_state(const TimeSeriesRecord& a, const TimeSeriesRecord& b) {
+  return a.queue_length == b.queue_length && a.running_requests == b.running_requests &&
+         a.kv_blocks_used == b.kv_blocks_used;
+}
+
+}  // namespace
+
+ReplicaMetrics::ReplicaMetrics(ReplicaId replica, int num_stages, const MetricsConfig& config)
     : replica_(replica),
-      keep_batches_(keep_batches),
-      keep_batch_stages_(keep_batch_stages),
+      keep_batches_(config.store_batch_metrics),
+      keep_batch_stages_(config.enable_chrome_trace),
+      keep_tokens_(config.store_token_completion_metrics),
+      keep_time_series_(config.store_time_series),
       stages_(static_cast<std::size_t>(num_stages)) {}
 
 void ReplicaMetrics::on_memory_sample(double percent) {
@@ -44,6 +55,24 @@ void ReplicaMetrics::on_batch_end(const Batch& batch, SimTime end) {
                                  batch.num_prefill_tokens, batch.num_decode_tokens});
 }
 
+void ReplicaMetrics::on_request_iteration_end(const Request& request, SimTime t) {
+  // After the prefill completes, every iteration yields one token; processed tokens beyond the original prompt
+  // count the tokens produced so far, across restarts (a restart's recompute ends with the next new token).
+  if (!keep_tokens_ || !request.is_prefill_complete()) return;
+  const std::int64_t index = request.num_processed_tokens() - request.num_original_prefill_tokens() - 1;
+  tokens_.push_back(TokenRecord{request.id(), t, static_cast<std::int32_t>(index), 0});
+}
+
+void ReplicaMetrics::on_state(SimTime t, std::size_t queue_length, std::int64_t running_requests,
+                              std::int64_t kv_blocks_used) {
+  if (!keep_time_series_) return;
+  const TimeSeriesRecord row{replica_, static_cast<std::int32_t>(queue_length), t, running_requests, kv_blocks_used};
+  // Several rounds at one instant: only the state after the last one counts.
+  if (!time_series_.empty() && time_series_.back().time == t) time_series_.pop_back();
+  if (!time_series_.empty() && same_state(time_series_.back(), row)) return;
+  time_series_.push_back(row);
+}
+
 void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) {
   for (std::size_t i = 0; i < stages_.size(); ++i) {
     const StageAccumulator& s = stages_[i];
@@ -68,8 +97,12 @@ void ReplicaMetrics::finish(std::int64_t num_blocks, SimulationResults& out) {
   }
   out.batches.insert(out.batches.end(), batches_.begin(), batches_.end());
   std::move(batch_stages_.begin(), batch_stages_.end(), std::back_inserter(out.batch_stages));
+  out.tokens.insert(out.tokens.end(), tokens_.begin(), tokens_.end());
+  out.time_series.insert(out.time_series.end(), time_series_.begin(), time_series_.end());
   batches_ = {};
   batch_stages_ = {};
+  tokens_ = {};
+  time_series_ = {};
 }
 
 }  // namespace llmsim::llm

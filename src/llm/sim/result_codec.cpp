@@ -45,6 +45,8 @@ void results(Archive& ar, SimulationResults& r) {
   pod_vector(ar, r.replica_stages);
   pod_vector(ar, r.replicas);
   pod_vector(ar, r.operator_times);
+  pod_vector(ar, r.tokens);
+  pod_vector(ar, r.time_series);
   ar& r.batch_stages& r.makespan& r.num_events& r.time_limit_reached;
 }
 

@@ -149,6 +149,8 @@ void Simulation::append(SimulationResults& all, SimulationResults part) {
   move_all(all.replicas, part.replicas);
   move_all(all.batch_stages, part.batch_stages);
   move_all(all.operator_times, part.operator_times);
+  move_all(all.tokens, part.tokens);
+  move_all(all.time_series, part.time_series);
   all.makespan = std::max(all.makespan, part.makespan);
   all.num_events += part.num_events;
   all.time_limit_reached = all.time_limit_reached || part.time_limit_reached;
@@ -168,6 +170,10 @@ SimulationResults Simulation::finish(SimulationResults all) {
   std::sort(all.operator_times.begin(), all.operator_times.end(), by([](const OperatorTimeRecord& t) {
               return std::tuple(t.replica_id, t.operator_id, t.source_id);
             }));
+  std::sort(all.tokens.begin(), all.tokens.end(),
+            by([](const TokenRecord& t) { return std::pair(t.request_id, t.token_index); }));
+  std::sort(all.time_series.begin(), all.time_series.end(),
+            by([](const TimeSeriesRecord& s) { return std::pair(s.replica_id, s.time); }));
   all.predictor = predictor_.describe();
   if (!all.time_limit_reached) {
     stalled_ = std::count_if(all.requests.begin(), all.requests.end(), [](const RequestRecord& r) { return !r.completed; });

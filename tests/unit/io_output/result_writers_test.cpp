@@ -40,6 +40,8 @@ llm::SimulationResults sample() {
   r.replica_stages.push_back(llm::ReplicaStageRecord{0, 0, 4, 40, 0, 50, 80.0, 12.5});
   r.replicas.push_back(llm::ReplicaRecord{0, 7424, 2, 4, 1.5, 20.0, 3.25, 9.5});
   r.batch_stages.push_back(llm::BatchStageRecord{1, 0, 0, 10000, 2500, {3, 4}, {16, 1}});
+  r.operator_times.push_back(llm::OperatorTimeRecord{0, static_cast<std::int32_t>(llm::Op::mlp_up_proj),
+                                                     static_cast<std::int32_t>(llm::Source::table), 0, 1.5});
   r.makespan = 2500;
   r.num_events = 99;
   return r;
@@ -84,6 +86,60 @@ TEST(Hdf5Writer, CompoundDatasetsAndAttributesReadBack) {
   H5Tclose(file_type);
   H5Sclose(space);
   H5Dclose(ds);
+  H5Fclose(f);
+}
+
+TEST(Hdf5Writer, SummaryTokensAndVariableLengthStrings) {
+  llm::SimulationResults r = sample();
+  // Request 0's tokens at 100, 300, 400 ns; request 1's at 1100, 1200: gaps 200, 100, 100 -> mean 400/3 ns.
+  r.tokens = {{0, 100, 0, 0}, {0, 300, 1, 0}, {0, 400, 2, 0}, {1, 1100, 0, 0}, {1, 1200, 1, 0}};
+  const fs::path path = temp_dir() / "summary.h5";
+  RunMetadata meta{"{}", 1, 1, "single"};
+  meta.tokens = true;
+  write_h5(r, meta, path);
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  auto attr = [f](const char* name) {
+    double v = -1;
+    const hid_t a = H5Aopen_by_name(f, "summary", name, H5P_DEFAULT, H5P_DEFAULT);
+    EXPECT_GE(a, 0) << name;
+    H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+    H5Aclose(a);
+    return v;
+  };
+  EXPECT_DOUBLE_EQ(attr("itl_mean_s"), 400.0 / 3 * 1e-9);
+  EXPECT_DOUBLE_EQ(attr("itl_p50_s"), 100e-9);
+  EXPECT_DOUBLE_EQ(attr("e2el_p50_s"), 500e-9);
+  EXPECT_DOUBLE_EQ(attr("makespan_s"), 2500e-9);
+  EXPECT_DOUBLE_EQ(attr("request_throughput_per_s"), 3 / 2500e-9);
+  const hid_t tokens = H5Dopen2(f, "tokens", H5P_DEFAULT);
+  ASSERT_GE(tokens, 0);
+  const hid_t space = H5Dget_space(tokens);
+  EXPECT_EQ(H5Sget_simple_extent_npoints(space), 5);
+  // /operator_times: the operator name is a variable-length UTF-8 string.
+  const hid_t ops = H5Dopen2(f, "operator_times", H5P_DEFAULT);
+  ASSERT_GE(ops, 0);
+  const hid_t type = H5Dget_type(ops);
+  const hid_t member = H5Tget_member_type(type, static_cast<unsigned>(H5Tget_member_index(type, "operator")));
+  EXPECT_TRUE(H5Tis_variable_str(member) > 0);
+  EXPECT_EQ(H5Tget_cset(member), H5T_CSET_UTF8);
+  const hid_t str = H5Tcopy(H5T_C_S1);
+  H5Tset_size(str, H5T_VARIABLE);
+  H5Tset_cset(str, H5T_CSET_UTF8);
+  const hid_t mem = H5Tcreate(H5T_COMPOUND, sizeof(char*));
+  H5Tinsert(mem, "operator", 0, str);
+  char* name = nullptr;
+  ASSERT_GE(H5Dread(ops, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &name), 0);
+  EXPECT_STREQ(name, "mlp_up_proj");
+  H5free_memory(name);
+  H5Tclose(mem);
+  H5Tclose(str);
+  H5Tclose(member);
+  H5Tclose(type);
+  H5Dclose(ops);
+  H5Sclose(space);
+  H5Dclose(tokens);
+  EXPECT_EQ(H5Lexists(f, "timeseries", H5P_DEFAULT), 0) << "time series not asked for";
   H5Fclose(f);
 }
 
