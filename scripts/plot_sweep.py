@@ -9,6 +9,8 @@ Writes into DIR (default: SWEEP.h5 without .h5, plus "-plots"):
   capacity_pareto.png  capacity (QPS under the SLO) against cost per hour, Pareto frontier highlighted, and
                        QPS per dollar per configuration (only for sweeps with a capacity search)
   summary.csv          the /summary table
+Reads format_version 1 and 2 sweep files (docs/hdf5-schema.md); a newer or unknown version is read with a warning.
+Exit 2 for a missing, non-HDF5 or run (not sweep) file.
 """
 import argparse
 import sys
@@ -24,6 +26,8 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report.metrics import pareto_mask  # noqa: E402  (one definition of the frontier for both plotters)
+from report.results import (LayoutError, decode as decode_value, format_check, format_version_of,  # noqa: E402
+                            kind_of, open_file)  # one format policy and one layout test for every reader
 
 METRICS = [("TTFT (s)", "prefill_e2e_time", 1e-9),
            ("TBT (ms per output token)", "decode_time_execution_plus_preemption_normalized", 1e3),
@@ -31,10 +35,10 @@ METRICS = [("TTFT (s)", "prefill_e2e_time", 1e-9),
 
 
 def decode(frame):
-    """Fixed-length HDF5 strings arrive as bytes; make them str."""
+    """HDF5 strings arrive as bytes (fixed-length ones in format 1, variable-length ones in format 2); make them str."""
     for col in frame.columns:
         if frame[col].dtype == object and len(frame) and isinstance(frame[col].iloc[0], bytes):
-            frame[col] = frame[col].str.decode("utf-8")
+            frame[col] = [decode_value(v) for v in frame[col]]
     return frame
 
 
@@ -101,8 +105,22 @@ def main():
     ap.add_argument("--max-bars", type=int, default=25, help="configurations in the QPS-per-dollar ranking")
     args = ap.parse_args()
     out = Path(args.out or str(Path(args.sweep_file).with_suffix("")) + "-plots")
+    try:
+        f = open_file(args.sweep_file)
+        with f:
+            kind = kind_of(f)
+    except LayoutError as e:
+        print(f"plot_sweep.py: error: {e}", file=sys.stderr)
+        return 2
+    if kind != "sweep":
+        print(f"plot_sweep.py: error: {args.sweep_file} is a run file, not an llmsim-sweep file "
+              "(scripts/llmsim-report draws run files)", file=sys.stderr)
+        return 2
     out.mkdir(parents=True, exist_ok=True)
     with h5py.File(args.sweep_file, "r") as f:
+        warning = format_check(args.sweep_file, format_version_of(f))
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
         summary = decode(pd.DataFrame(f["summary"][()]))
         summary.to_csv(out / "summary.csv", index=False)
         latency_cdfs(f, summary, out, args.max_curves)

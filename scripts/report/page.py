@@ -4,7 +4,7 @@ import base64
 import math
 from html import escape
 
-from .metrics import QUANTILES, SUMMARY_METRICS, percentile
+from .metrics import QUANTILES, REQUEST_METRICS, SUMMARY_METRICS, percentile, throughputs
 
 STYLE = """
 body { font-family: sans-serif; margin: 1.5em; color: #222; }
@@ -90,17 +90,23 @@ def _cfg(config, *path, default=""):
 def run_page(runs, out, plots, skipped, notes):
     title = "llmsim report: " + ", ".join(r.label for r in runs)
     html = [_head(title), _notes(notes), "<h2>Summary</h2>\n<div class=\"wide\">\n<table id=\"summary\">\n"]
-    top, sub = _metric_header(SUMMARY_METRICS)
+    metrics = [m for m in SUMMARY_METRICS if m.table != "tokens" or any(r.tokens is not None for r in runs)]
+    top, sub = _metric_header(metrics)
     html.append('<tr><th rowspan="2">file</th><th rowspan="2">requests</th><th rowspan="2">completed</th>'
-                '<th rowspan="2">restarts</th><th rowspan="2">makespan (s)</th>' + top +
+                '<th rowspan="2">restarts</th><th rowspan="2">makespan (s)</th>'
+                '<th rowspan="2">throughput (completed requests/s)</th>'
+                '<th rowspan="2">output token throughput (tokens/s)</th>' + top +
                 '<th rowspan="2">predictor (share of GPU time by source)</th></tr>\n<tr>' + sub + "</tr>\n")
     for run in runs:
         req = run.requests
+        request_tp, token_tp = throughputs(run)
         cells = [text_cell(run.label, "label"), num_cell("requests", len(req), "d"),
                  num_cell("completed", int((req["completed"] == 1).sum()), "d"),
                  num_cell("restarts", int(req["num_restarts"].sum()) if "num_restarts" in req else None, "d"),
-                 num_cell("makespan", run.makespan_s(), ".6f")]
-        for m in SUMMARY_METRICS:
+                 num_cell("makespan", run.makespan_s(), ".6f"),
+                 num_cell("request_throughput", request_tp, ".4f"),
+                 num_cell("output_token_throughput", token_tp, ".2f")]
+        for m in metrics:
             v = m.values(run)
             for q in QUANTILES:
                 cells.append(num_cell(f"{m.key}_p{q}", None if v is None else percentile(v, q), ".4f"))
@@ -108,7 +114,11 @@ def run_page(runs, out, plots, skipped, notes):
                                            run.predictor_shares)))
         html.append(f'<tr data-file="{escape(run.label)}">' + "".join(cells) + "</tr>\n")
     html.append("</table>\n</div>\n<p>Percentiles over completed requests, linear interpolation between closest "
-                "ranks, as llmsim's run summary prints them.</p>\n")
+                "ranks, as llmsim's run summary prints them. TTFT: arrival to first output token "
+                "(prefill_e2e_time); TPOT: (completed_at - prefill_completed_at) / (output tokens - 1), over requests "
+                "with more than one output token; ITL: every gap between consecutive output tokens (/tokens, when "
+                "the run stored them); TBT: Vidur's decode time / output tokens; throughputs: completed requests and "
+                "their output tokens per second of makespan. Names and definitions: docs/hdf5-schema.md.</p>\n")
     html.append(_figures(out, plots, skipped))
     html.append(_runs_table(runs))
     html.append(_operators(runs))
@@ -167,7 +177,7 @@ def _operators(runs):
     return "".join(parts)
 
 
-SWEEP_METRIC_SCALE = {"tbt": 1e3}  # /summary has seconds; TBT is shown in ms like the run report
+SWEEP_METRIC_SCALE = {"tbt": 1e3, "tpot": 1e3}  # /summary has seconds; TBT and TPOT in ms like the run report
 
 
 def sweep_page(sweep, out, plots, skipped, chosen, how, frontier_ids, notes):
@@ -198,7 +208,7 @@ def sweep_page(sweep, out, plots, skipped, chosen, how, frontier_ids, notes):
                ("num_requests", "requests", "d", 1), ("completed_requests", "completed", "d", 1),
                ("makespan_s", "makespan (s)", ".3f", 1)]
     numeric = [c for c in numeric if c[0] in s.columns]
-    metrics = [m for m in SUMMARY_METRICS if f"{m.key}_p50_s" in s.columns]
+    metrics = [m for m in REQUEST_METRICS if f"{m.key}_p50_s" in s.columns]
     top, sub = _metric_header(metrics)
     tail = [c for c in (("mfu_mean_percent", "MFU mean (%)", ".2f", 1),
                         ("memory_usage_mean_percent", "KV memory mean (%)", ".2f", 1)) if c[0] in s.columns]

@@ -8,13 +8,22 @@ import h5py
 import numpy as np
 import pandas as pd
 
-KNOWN_FORMAT_VERSIONS = (1,)  # the files' `format_version` attribute; a newer one is read with a warning
+# The files' root `format_version` attribute (docs/hdf5-schema.md has the history). 1: the four tables and /predictor;
+# 2: also /tokens, /timeseries (when the run stored them), /operator_times, the /summary group of a run file, TPOT
+# columns in a sweep's /summary table, variable-length strings. format_check is the one policy every reader uses.
+KNOWN_FORMAT_VERSIONS = (1, 2)
 # Columns a table needs for anything to be drawn from it; the other columns are optional, each plot needing them.
 NEEDED = {
     "requests": ("completed", "arrived_at"),
     "batches": ("size", "num_tokens"),
     "replica_stages": ("replica_id", "stage_id"),
     "replicas": ("replica_id",),
+}
+# Optional tables of format_version 2 (absent when the run did not store them) and the columns each needs.
+OPTIONAL = {
+    "tokens": ("request_id", "token_index", "completed_at"),
+    "timeseries": ("replica_id", "time", "queue_length", "running_requests", "kv_blocks_used"),
+    "operator_times": ("replica_id", "operator", "source", "gpu_time_s"),
 }
 # Units of format_version 1, used only for a table without a `units` attribute.
 DEFAULT_UNITS = {"arrived_at": "ns", "completed_at": "ns", "scheduled_at": "ns", "prefill_completed_at": "ns",
@@ -29,10 +38,11 @@ class LayoutError(Exception):
 
 
 def decode(value):
-    """Fixed-length HDF5 strings arrive as bytes: make them str (other values unchanged)."""
+    """HDF5 strings arrive as bytes (fixed-length ones as numpy bytes, variable-length ones in a compound dataset
+    as Python bytes in an object column, with h5py 3): make them str (other values unchanged)."""
     if isinstance(value, (bytes, np.bytes_)):
         return value.decode("utf-8", errors="replace")
-    if isinstance(value, np.ndarray) and value.dtype.kind == "S":
+    if isinstance(value, np.ndarray) and value.dtype.kind in "SO":
         return [decode(v) for v in value.tolist()]
     return value
 
@@ -84,6 +94,10 @@ class Run:
     replicas: pd.DataFrame = None
     operators: pd.DataFrame = None
     predictor_shares: dict = None
+    tokens: pd.DataFrame = None  # format 2, when the run stored token completion times
+    timeseries: pd.DataFrame = None  # format 2, when the run stored per-replica time series
+    operator_times: pd.DataFrame = None  # format 2
+    summary: dict = None  # format 2: the /summary group's attributes
 
     @property
     def format_version(self):
@@ -105,13 +119,13 @@ def _attrs(obj):
     return {k: decode(v.item() if isinstance(v, np.generic) else v) for k, v in obj.attrs.items()}
 
 
-def read_run(group, path, label, tables_wanted=tuple(NEEDED)):
+def read_run(group, path, label, tables_wanted=tuple(NEEDED) + tuple(OPTIONAL)):
     """A run from `group`: the file's root, or a /configs/<id> group of a sweep file (only `tables_wanted`)."""
     where = f"{path}{'' if group.name == '/' else ':' + group.name}"
     if not isinstance(group.get("requests"), h5py.Dataset):
         raise LayoutError(f"{where}: no /requests table")
     tables, units = {}, {}
-    for name, needed in NEEDED.items():
+    for name, needed in {**NEEDED, **OPTIONAL}.items():
         ds = group.get(name) if name in tables_wanted or name == "requests" else None
         if not isinstance(ds, h5py.Dataset):
             continue
@@ -127,7 +141,11 @@ def read_run(group, path, label, tables_wanted=tuple(NEEDED)):
         config = {}
     run = Run(path=path, label=label, attrs=attrs, config=config, requests=tables["requests"], units=units,
               batches=tables.get("batches"), replica_stages=tables.get("replica_stages"),
-              replicas=tables.get("replicas"))
+              replicas=tables.get("replicas"), tokens=tables.get("tokens"), timeseries=tables.get("timeseries"),
+              operator_times=tables.get("operator_times"))
+    summary = group.get("summary")
+    if isinstance(summary, h5py.Group):
+        run.summary = _attrs(summary)
     pred = group.get("predictor")
     if isinstance(pred, h5py.Group):
         run.predictor_shares = {k[len("share_"):]: float(v) for k, v in _attrs(pred).items() if k.startswith("share_")}
@@ -151,22 +169,50 @@ def open_file(path):
 
 
 def kind_of(f):
-    """'sweep' (a /configs group or a /summary table), 'run' (a /requests table), else LayoutError."""
-    if isinstance(f.get("configs"), h5py.Group) or isinstance(f.get("summary"), h5py.Dataset):
-        if not isinstance(f.get("summary"), h5py.Dataset) or not isinstance(f.get("configs"), h5py.Group):
-            raise LayoutError(f"{f.filename}: a sweep file needs both /summary and /configs (found {sorted(f.keys())})")
-        return "sweep"
-    if isinstance(f.get("requests"), h5py.Dataset):
+    """'sweep' (a /configs group or a /summary table), 'run' (a /requests table; from format 2 on a run file also
+    has a /summary group of attributes), else LayoutError."""
+    summary, configs, requests = f.get("summary"), f.get("configs"), f.get("requests")
+    if isinstance(requests, h5py.Dataset) and not isinstance(configs, h5py.Group) and (
+            summary is None or isinstance(summary, h5py.Group)):
         return "run"
+    if isinstance(configs, h5py.Group) or isinstance(summary, h5py.Dataset):
+        if not isinstance(summary, h5py.Dataset) or not isinstance(configs, h5py.Group):
+            raise LayoutError(f"{f.filename}: a sweep file needs both a /summary table and a /configs group "
+                              f"(found {sorted(f.keys())})")
+        return "sweep"
     raise LayoutError(f"{f.filename}: unknown layout: neither an llmsim result (/requests) nor an llmsim-sweep file "
                       f"(/summary, /configs); top-level names: {sorted(f.keys()) or 'none'}")
 
 
-def format_warning(path, version):
-    if version is not None and version not in KNOWN_FORMAT_VERSIONS:
-        return (f"{path}: format_version {version} is newer than this report knows ({KNOWN_FORMAT_VERSIONS[-1]}); "
-                "plots are drawn from the datasets and columns it recognises")
-    return None
+def format_version_of(obj):
+    """The root `format_version` attribute of an open file (or group) as a Python value, None when absent."""
+    version = obj.attrs.get("format_version")
+    return decode(version.item() if isinstance(version, np.generic) else version)
+
+
+def format_check(path, version):
+    """The one format policy of every reader (llmsim-report, plot_sweep.py): returns None when `version` (the root
+    `format_version` attribute, None when absent) is known, else a warning to show; the file is read either way.
+      * absent: a file written before the attribute existed, read as format 1 without a warning;
+      * a known version: read;
+      * newer than the newest known: read with a warning (the datasets and columns recognised are used, new ones
+        ignored);
+      * anything else (older than 1, not an integer): read with a warning that the version is unknown."""
+    if version is None:
+        return None
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        number = None
+    if number is not None and number == version and number in KNOWN_FORMAT_VERSIONS:
+        return None
+    if number is not None and number == version and number > KNOWN_FORMAT_VERSIONS[-1]:
+        return (f"{path}: format_version {number} is newer than this reader knows ({KNOWN_FORMAT_VERSIONS[-1]}); "
+                "the datasets and columns it recognises are used")
+    known = ", ".join(map(str, KNOWN_FORMAT_VERSIONS))
+    return (f"{path}: unknown format_version {version!r} (this reader knows {known}); the datasets and columns it "
+            "recognises are used")
+
 
 
 @dataclass

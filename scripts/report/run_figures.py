@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from . import figure
-from .metrics import METRICS
+from .metrics import METRICS, percentile
 from .results import seconds
 
 SOURCES = ("table", "profile", "extrapolated", "roofline")  # prediction sources of /predictor/operators
@@ -32,7 +32,8 @@ def metric_cdf(runs, metric, out):
             continue
         x, y = cdf_points(v)
         ax.step(x, y, where="post", color=figure.color(i),
-                label=f"{run.label} (n={len(v)}, P50 {np.median(v):.4g} {metric.unit})")
+                label=f"{run.label} (n={len(v)}, P50 {percentile(v, 50):.4g} {metric.unit}, "
+                      f"P99 {percentile(v, 99):.4g} {metric.unit})")
         drawn += 1
     if not drawn:
         figure.plt.close(fig)
@@ -42,12 +43,14 @@ def metric_cdf(runs, metric, out):
     title = f"CDF of {metric.name}"
     ax.set_title(title)
     ax.set_xlabel(f"{metric.name} ({metric.unit})")
-    ax.set_ylabel("fraction of completed requests")
+    ax.set_ylabel(f"fraction of {metric.population}")
     ax.set_ylim(0, 1.01)
     ax.legend(loc="lower right")
+    reads = (f"/tokens columns {metric.column} and /requests columns request_id, completed" if metric.table == "tokens"
+             else f"/requests columns completed, {metric.column}")
     return figure.save(fig, out, f"{metric.key}_cdf.png", title,
-                       f"Cumulative distribution over completed requests (dotted lines: P50, P90, P99). "
-                       f"Reads /requests columns completed, {metric.column}.")
+                       f"Cumulative distribution over {metric.population} (dotted lines: P50, P90, P99). "
+                       f"Reads {reads}.")
 
 
 def nice_width(target):
@@ -314,6 +317,215 @@ def operator_time(runs, out):
                        "time are left out. Reads /predictor/operators columns operator, gpu_time_s_*.")
 
 
+MAX_REPLICA_LINES = 8  # replicas drawn one by one in the time-series figures; the mean covers all of them
+MAX_STEPS = 400  # a time-series line with more changes is drawn as time-weighted means over TIME_BINS bins
+TIME_BINS = 400
+# column -> (file, title, y label, what one value is)
+TIMESERIES = {
+    "queue_length": ("replica_queue.png", "Queue length over time", "requests waiting in the queue (count)",
+                     "requests waiting in the replica's queue"),
+    "running_requests": ("replica_running.png", "Running requests over time", "requests in batches in flight (count)",
+                         "requests inside batches in flight (the running batch size; with pipeline parallelism, all "
+                         "stages)"),
+    "kv_blocks_used": ("replica_kv_timeseries.png", "KV-cache memory over time",
+                       "KV-cache blocks in use (% of the replica's blocks)",
+                       "KV-cache blocks allocated, as a share of the replica's num_blocks (/replicas)"),
+}
+
+
+def _replica_ids(run):
+    """Every replica of the run (those without a time-series row stayed at 0 all run)."""
+    ids = set(int(r) for r in run.timeseries["replica_id"])
+    if run.replicas is not None and "replica_id" in run.replicas.columns:
+        ids |= set(int(r) for r in run.replicas["replica_id"])
+    return sorted(ids)
+
+
+def _replica_steps(run, column):
+    """{replica: (times s, values)} of the run's /timeseries column, starting at (0, 0): the state holds until the
+    replica's next row. KV blocks become percent of the replica's num_blocks. None when that cannot be computed."""
+    ts = run.timeseries
+    if ts is None or column not in ts.columns:
+        return None
+    blocks = None
+    if column == "kv_blocks_used":
+        if run.replicas is None or "num_blocks" not in run.replicas.columns:
+            return None
+        blocks = dict(zip(run.replicas["replica_id"].astype(int), run.replicas["num_blocks"].astype(float)))
+    rid_all = ts["replica_id"].to_numpy(np.int64)
+    order = np.lexsort((ts["time"].to_numpy(np.int64), rid_all))  # written so; one pass splits it per replica
+    rid_all = rid_all[order]
+    t_all = seconds(ts, "time", run.units.get("timeseries", {}))[order]
+    v_all = ts[column].to_numpy(np.float64)[order]
+    steps = {}
+    for r in _replica_ids(run):
+        lo, hi = np.searchsorted(rid_all, r, side="left"), np.searchsorted(rid_all, r, side="right")
+        t, v = t_all[lo:hi], v_all[lo:hi]
+        if blocks is not None:
+            v = 100.0 * v / blocks[r] if blocks.get(r, 0) > 0 else np.full(len(v), np.nan)
+        steps[r] = (np.concatenate([[0.0], t]), np.concatenate([[0.0], v]))
+    return steps
+
+
+def _mean_steps(steps):
+    """The mean over replicas of step functions (each from time 0), exactly, as a step function: every change of
+    any replica is one change of the sum."""
+    times = np.concatenate([t for t, _ in steps.values()])
+    deltas = np.concatenate([np.diff(v, prepend=0.0) for _, v in steps.values()])
+    order = np.argsort(times, kind="stable")
+    times, total = times[order], np.cumsum(deltas[order])
+    last = np.append(times[1:] != times[:-1], True)  # the sum after all changes at one instant
+    return times[last], total[last] / len(steps)
+
+
+def _integral(t, v, horizon):
+    """(change times + horizon, integral of the step function from 0 at each of them)."""
+    tt = np.append(t, max(horizon, t[-1]))
+    return tt, np.concatenate([[0.0], np.cumsum(v * np.diff(tt))])
+
+
+def _time_weighted_mean(t, v, horizon):
+    tt, area = _integral(t, v, horizon)
+    return float(area[-1] / tt[-1]) if tt[-1] > 0 else float(v[-1])
+
+
+def _binned(t, v, horizon, edges):
+    """Exact time-weighted mean of the step function over each bin between `edges`."""
+    tt, area = _integral(t, v, horizon)
+    return np.diff(np.interp(edges, tt, area)) / np.diff(edges)
+
+
+class _Lines:
+    """Draws step functions either exactly or, when some line changes more often than the figure can show, each as
+    its exact time-weighted mean per bin (the same bins for every line of the figure)."""
+
+    def __init__(self, series, horizon):
+        self.horizon = horizon
+        self.binned = max(len(t) for t, _ in series) > MAX_STEPS
+        self.edges = np.linspace(0.0, horizon, TIME_BINS + 1) if self.binned else None
+
+    def draw(self, ax, t, v, **kw):
+        if self.binned:
+            ax.stairs(_binned(t, v, self.horizon, self.edges), self.edges, baseline=None, **kw)
+        else:
+            ax.step(np.append(t, max(self.horizon, t[-1])), np.append(v, v[-1]), where="post", **kw)
+
+    def note(self):
+        return (f"; drawn as the time-weighted mean per {self.edges[1]:.3g} s bin ({TIME_BINS} bins): the series "
+                "change more often than the figure can show" if self.binned else "")
+
+
+def replica_timeseries(runs, column, out):
+    file, title, ylabel, what = TIMESERIES[column]
+    have = [(i, run, steps) for i, run in enumerate(runs) for steps in [_replica_steps(run, column)] if steps]
+    if not have:
+        return None
+    fig, ax = figure.new()
+    horizon = max(max(run.makespan_s(), max(float(t[-1]) for t, _ in steps.values())) for _, run, steps in have)
+    if len(have) == 1:
+        _, run, steps = have[0]
+        shown = list(steps)[:MAX_REPLICA_LINES]
+        mean = _mean_steps(steps) if len(steps) > 1 else None
+        lines = _Lines([steps[r] for r in shown] + ([mean] if mean else []), horizon)
+        for k, r in enumerate(shown):
+            t, v = steps[r]
+            lines.draw(ax, t, v, color=figure.color(k), lw=0.9, alpha=0.75 if mean else 1.0,
+                       label=f"replica {r} (time-weighted mean {_time_weighted_mean(t, v, horizon):.3g})")
+        if mean:
+            lines.draw(ax, *mean, color="black", lw=1.8,
+                       label=f"mean over {'all' if len(steps) > len(shown) else 'the'} {len(steps)} replicas "
+                             f"(time-weighted mean "
+                             f"{_time_weighted_mean(*mean, horizon):.3g})")
+        drawn = (f"replicas {shown[0]}-{shown[-1]} of {len(steps)} drawn, black: mean over all {len(steps)}"
+                 if len(steps) > len(shown) else
+                 (f"black: mean over the {len(steps)} replicas" if mean else "one replica"))
+        full_title = f"{title} per replica ({drawn})"
+        legend_title = run.label
+        which = f"each of up to {MAX_REPLICA_LINES} replicas and the mean over all replicas"
+    else:
+        means = [(i, run, len(steps), _mean_steps(steps)) for i, run, steps in have]
+        lines = _Lines([m for _, _, _, m in means], horizon)
+        for i, run, n, (t, v) in means:
+            lines.draw(ax, t, v, color=figure.color(i), lw=1.2,
+                       label=f"{run.label}: mean over {n} replica{'s' if n > 1 else ''} "
+                             f"(time-weighted mean {_time_weighted_mean(t, v, horizon):.3g})")
+        full_title = f"{title}: mean over each run's replicas"
+        legend_title = None
+        which = "the mean over all replicas of each run"
+    if lines.binned:
+        full_title += f"; time-weighted mean per {lines.edges[1]:.3g} s"
+    ax.set_title(full_title, fontsize=10)
+    ax.set_xlabel("simulated time (s)")
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(0, horizon if horizon > 0 else 1)
+    top = max(float(np.nanmax(v)) if np.isfinite(v).any() else 0.0 for _, _, steps in have for _, v in steps.values())
+    ax.set_ylim(0, 1.25 * top or 1)  # room for the legend above the highest value
+    ax.legend(loc="upper right", title=legend_title, fontsize=7)
+    return figure.save(fig, out, file, full_title,
+                       f"The replica's state after each scheduling round ({what}), held until its next change: "
+                       f"{which} (legend: time-weighted mean over the run){lines.note()}. Reads /timeseries columns "
+                       f"replica_id, time, {column}"
+                       f"{' and /replicas num_blocks' if column == 'kv_blocks_used' else ''}.")
+
+
+def _sources_in(frames):
+    seen = set(str(s) for f in frames for s in f["source"])
+    return [s for s in SOURCES if s in seen] + sorted(seen - set(SOURCES))
+
+
+def replica_operator_time(runs, out):
+    have = [(i, run) for i, run in enumerate(runs) if run.operator_times is not None and len(run.operator_times)]
+    if not have:
+        return None
+    frames = [run.operator_times for _, run in have]
+    cats = [(j, int(r)) for j, (_, run) in enumerate(have) for r in sorted(set(run.operator_times["replica_id"]))]
+    index = {c: k for k, c in enumerate(cats)}
+    totals = {}
+    for f in frames:
+        for op, v in zip(f["operator"], f["gpu_time_s"].to_numpy(np.float64)):
+            totals[str(op)] = totals.get(str(op), 0.0) + v
+    operators = sorted(totals, key=lambda op: (-totals[op], op))  # largest at the bottom of each bar
+    sources = _sources_in(frames)
+    cells = {}  # (operator, source) -> values per category
+    for j, (_, run) in enumerate(have):
+        f = run.operator_times
+        for r, op, src, v in zip(f["replica_id"], f["operator"], f["source"], f["gpu_time_s"].to_numpy(np.float64)):
+            cells.setdefault((str(op), str(src)), np.zeros(len(cats)))[index[(j, int(r))]] += v
+    fig, ax = figure.new()
+    x = np.arange(len(cats))
+    bottom = np.zeros(len(cats))
+    edge = {"edgecolor": "black", "lw": 0.3} if len(cats) <= 64 else {"lw": 0}
+    cmap = figure.plt.get_cmap("tab20")
+    used = set()
+    for k, op in enumerate(operators):
+        for src in sources:
+            v = cells.get((op, src))
+            if v is None or not v.any():
+                continue
+            used.add(src)
+            ax.bar(x, v, 0.8, bottom=bottom, color=cmap(k % 20), alpha=SOURCE_ALPHA.get(src, 0.6),
+                   hatch=HATCHES.get(src, ".."), **edge)
+            bottom += v
+    for k, op in reversed(list(enumerate(operators))):  # legend from the top of the stack down
+        ax.bar([np.nan], [0], color=cmap(k % 20), label=op)
+    for src in sources:
+        if src in used and len(used) > 1:
+            ax.bar([np.nan], [0], color="lightgrey", alpha=SOURCE_ALPHA.get(src, 0.6), hatch=HATCHES.get(src, ".."),
+                   edgecolor="black", lw=0.3, label=f"source: {src}")
+    names = [f"{have[j][1].label} r{r}" if len(runs) > 1 else f"r{r}" for j, r in cats]
+    figure.thin_ticks(ax, x, names)
+    ax.set_xlim(-0.6, len(cats) - 0.4)
+    title = "Simulated GPU time per replica, by operator"
+    ax.set_title(title + (f" (source: {sorted(used)[0]})" if len(used) == 1 else ""))
+    ax.set_xlabel("replica (r = replica id)" if len(runs) == 1 else "run and replica (r = replica id)")
+    ax.set_ylabel("simulated GPU time (s, all pipeline stages and layers)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+    return figure.save(fig, out, "replica_operator_time.png", title,
+                       "Per replica, the simulated GPU time of each operator (stacked, largest at the bottom), summed "
+                       "over pipeline stages and layers; shading and hatching give the prediction source when more "
+                       "than one was used. Reads /operator_times columns replica_id, operator, source, gpu_time_s.")
+
+
 def all_figures(runs, out):
     """(plots, skipped): figures drawn, and (figure, reason) for those the files have no data for."""
     plots, skipped = [], []
@@ -321,9 +533,19 @@ def all_figures(runs, out):
     def add(plot, what, reason):
         (plots.append(plot) if plot else skipped.append((what, reason)))
 
+    def not_stored(key):
+        names = [r.label for r in runs if not (r.config.get("metrics") or {}).get(key)]
+        return f" (not stored: metrics.{key} is false or absent in {', '.join(names)})" if names else ""
+
     for m in METRICS:
-        add(metric_cdf(runs, m, out), f"CDF of {m.name}", f"no completed request with /requests column {m.column}")
+        reason = (f"no /tokens table{not_stored('store_token_completion_metrics')}" if m.table == "tokens" else
+                  f"no completed request with /requests column(s) {m.column}"
+                  + (" and more than one output token" if m.key == "tpot" else ""))
+        add(metric_cdf(runs, m, out), f"CDF of {m.name}", reason)
     add(arrivals_completions(runs, out), "arrivals and completions", "no request arrivals")
+    for column, (_, title, _, _) in TIMESERIES.items():
+        add(replica_timeseries(runs, column, out), title, f"no /timeseries table{not_stored('store_time_series')}"
+            + (" or no /replicas num_blocks" if column == "kv_blocks_used" else ""))
     unstored = [r.label for r in runs if (r.config.get("metrics") or {}).get("store_batch_metrics") is False]
     no_batches = "no /batches rows" + (f" (not stored: metrics.store_batch_metrics is false in {', '.join(unstored)})"
                                        if unstored else " (no batch ran)")
@@ -331,6 +553,8 @@ def all_figures(runs, out):
     add(batch_tokens_hist(runs, out), "batch token-count distribution", no_batches)
     add(replica_busy(runs, out), "busy time per replica", "no /replica_stages table with busy_time")
     add(replica_mfu(runs, out), "MFU per replica", "no /replica_stages column mfu_percent")
-    add(operator_time(runs, out), "operator time breakdown", "no /predictor/operators table with GPU time")
     add(kv_memory(runs, out), "KV memory per replica", "no /replicas column memory_usage_mean_percent")
+    add(operator_time(runs, out), "operator time breakdown", "no /predictor/operators table with GPU time")
+    add(replica_operator_time(runs, out), "GPU time per replica by operator",
+        "no /operator_times table (format_version 2 files have it)")
     return plots, skipped

@@ -3,7 +3,7 @@ frontier, the capacity-search probes, and latency CDFs of the chosen configurati
 import numpy as np
 
 from . import figure
-from .metrics import SUMMARY_METRICS, pareto_mask
+from .metrics import REQUEST_METRICS, pareto_mask
 from .run_figures import cdf_points
 
 
@@ -125,7 +125,7 @@ def pareto_frontier(sweep, out):
 def latency_cdfs(sweep, chosen, how, out):
     plots = []
     runs = [sweep.requests_of(row["id"], row["label"]) for _, row in chosen.iterrows()]
-    for metric in SUMMARY_METRICS:
+    for metric in REQUEST_METRICS:
         fig, ax = figure.new()
         drawn = 0
         for k, run in enumerate(runs):

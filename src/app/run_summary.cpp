@@ -14,9 +14,8 @@ constexpr double kOutsideProfilesWarning = 0.05;
 
 std::string metric_line(std::vector<double> v, const char* label, const char* unit, double scale) {
   for (double& x : v) x *= scale;
-  return fmt::format("  {:<34} {:>12.4f} {:>12.4f} {:>12.4f}  {}\n", label, llm::percentile(v, 50),
-                     llm::percentile(v, 90),
-                     llm::percentile(v, 99), unit);
+  const llm::Quantiles q = llm::quantiles(std::move(v));
+  return fmt::format("  {:<34} {:>12.4f} {:>12.4f} {:>12.4f}  {}\n", label, q.p50, q.p90, q.p99, unit);
 }
 
 }  // namespace

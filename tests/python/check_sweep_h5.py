@@ -9,7 +9,8 @@ Usage: check_sweep_h5.py SWEEP.h5 JOB.yaml --sweep BIN/llmsim-sweep --llmsim BIN
   * with a capacity search, every probe's under_slo agrees with the SLO, and the stored run's metric quantile is
     the one its probe measured;
   * each configuration's datasets are byte-identical to running it alone with `llmsim --config BASE --set ...`
-    (its recorded overrides; with a capacity search, at the capacity QPS it found).
+    (its recorded overrides; with a capacity search, at the capacity QPS it found); from format 2 on also its
+    /tokens and /timeseries (when stored), /operator_times and the /summary group's attributes.
 Exit 0 when every check holds, 1 otherwise (the reason is printed).
 """
 import argparse
@@ -23,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 DATASETS = ("requests", "batches", "replica_stages", "replicas")
+OPTIONAL_DATASETS = ("tokens", "timeseries")  # format 2, when the configuration stored them
 QPS_KEY = "request_generator.interval_generator.qps"
 METRICS = {"ttft": ("prefill_e2e_time", 1e9), "tbt": ("decode_time_execution_plus_preemption_normalized", 1.0),
-           "e2e": ("e2e_time", 1e9), "scheduling_delay": ("scheduling_delay", 1e9)}
+           "e2e": ("e2e_time", 1e9), "scheduling_delay": ("scheduling_delay", 1e9),
+           "tpot": None}  # format 2: (completed_at - prefill_completed_at) / (num_decode_tokens - 1)
 
 
 def check(cond, message):
@@ -41,14 +44,20 @@ def listed_configs(sweep_bin, job):
 
 
 def metric_values(requests, metric):
-    column, divisor = METRICS[metric]
     done = requests[requests["completed"] == 1]
+    if metric == "tpot":
+        multi = done[done["num_decode_tokens"] > 1]
+        span = multi["completed_at"].to_numpy(np.int64) - multi["prefill_completed_at"].to_numpy(np.int64)
+        return span / 1e9 / (multi["num_decode_tokens"].to_numpy(np.float64) - 1)
+    column, divisor = METRICS[metric]
     return done[column].to_numpy(dtype=np.float64) / divisor
 
 
 def check_summary_row(cid, row, group, search):
     requests = pd.DataFrame(group["requests"][()])
     for metric in METRICS:
+        if metric == "tpot" and int(group.file.attrs["format_version"]) < 2:
+            continue
         values = metric_values(requests, metric)
         for q in (50, 90, 99):
             expected = np.percentile(values, q)
@@ -120,9 +129,20 @@ def main():
             alone = work / f"{cid}.h5"
             run_alone(args.llmsim, base, overrides, alone)
             with h5py.File(alone, "r") as a:
-                for name in DATASETS:
+                for name in DATASETS + tuple(n for n in OPTIONAL_DATASETS if n in g or n in a):
+                    check(name in g and name in a, f"{cid} [{label}]: /{name} only in one of the sweep and the "
+                                                   "standalone run")
                     check(g[name][()].tobytes() == a[name][()].tobytes(),
                           f"{cid} [{label}]: dataset {name} differs from the standalone run")
+                if "operator_times" in g or "operator_times" in a:  # variable-length strings: compare the values
+                    check(pd.DataFrame(g["operator_times"][()]).equals(pd.DataFrame(a["operator_times"][()])),
+                          f"{cid} [{label}]: operator_times differs from the standalone run")
+                if "summary" in a:
+                    mine, theirs = dict(g["summary"].attrs), dict(a["summary"].attrs)
+                    same = mine.keys() == theirs.keys() and all(
+                        mine[k] == theirs[k] or (isinstance(mine[k], float) and np.isnan(mine[k]) and np.isnan(theirs[k]))
+                        for k in mine)
+                    check(same, f"{cid} [{label}]: /summary attributes differ from the standalone run")
                 check(g.attrs["config"] == a.attrs["config"], f"{cid}: resolved config differs")
     print(f"{args.sweep_file}: {len(expected)} configurations present and equal to standalone runs")
     return 0

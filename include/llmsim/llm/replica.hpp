@@ -36,7 +36,7 @@ class Replica final : public des::Entity {
   const std::vector<RequestId>& served() const { return served_; }
   /// True when no request is pending, holds memory or is inside a batch.
   bool idle() const;
-  std::size_t num_batch_records() const { return metrics_.num_batch_records(); }
+  ReplicaMetrics::StoredRows stored_rows() const { return metrics_.stored_rows(); }
   /// Moves this replica's metric rows into `out` (once, after the run).
   void finish(SimulationResults& out) { metrics_.finish(scheduler_->num_blocks(), out); }
 

@@ -27,7 +27,13 @@ class ReplicaMetrics {
   void on_request_iteration_end(const Request& request, SimTime t);
   /// The replica's state after a scheduling round at `t` (kept only when it changed).
   void on_state(SimTime t, std::size_t queue_length, std::int64_t running_requests, std::int64_t kv_blocks_used);
-  std::size_t num_batch_records() const { return batches_.size(); }
+  /// Rows this replica holds for the per-batch, per-token and time-series tables.
+  struct StoredRows {
+    std::size_t batches = 0;
+    std::size_t tokens = 0;
+    std::size_t time_series = 0;
+  };
+  StoredRows stored_rows() const { return {batches_.size(), tokens_.size(), time_series_.size()}; }
 
   /// Moves this replica's rows into `out` (call once, at the end of the run).
   void finish(std::int64_t num_blocks, SimulationResults& out);

@@ -123,6 +123,18 @@ SimulationResults Simulation::run(const std::function<void(const Progress&)>& pr
 
 SimulationResults Simulation::local_results() {
   SimulationResults out;
+  // The tables are sized once: growing them by doubling would add up to their size again to the peak.
+  ReplicaMetrics::StoredRows rows;
+  for (const auto& replica : replicas_) {
+    if (!replica) continue;
+    const ReplicaMetrics::StoredRows mine = replica->stored_rows();
+    rows.batches += mine.batches;
+    rows.tokens += mine.tokens;
+    rows.time_series += mine.time_series;
+  }
+  out.batches.reserve(rows.batches);
+  out.tokens.reserve(rows.tokens);
+  out.time_series.reserve(rows.time_series);
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     if (!replicas_[r]) continue;
     append_request_records(requests_, replicas_[r]->served(), static_cast<ReplicaId>(r), out.requests);
