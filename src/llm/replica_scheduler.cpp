@@ -34,7 +34,7 @@ void ReplicaScheduler::on_batch_end(const Batch& batch) {
 }
 
 double ReplicaScheduler::memory_usage_percent() const {
-  return static_cast<double>(num_allocated_blocks_) * 100.0 / static_cast<double>(plan_.num_blocks);
+  return static_cast<double>(num_allocated_blocks()) * 100.0 / static_cast<double>(plan_.num_blocks);
 }
 
 void ReplicaScheduler::allocate(RequestId id, std::int64_t num_blocks) {

@@ -12,7 +12,8 @@ Request::Request(RequestId id, const RequestSpec& spec)
       num_prefill_tokens_(spec.num_prefill_tokens),
       num_decode_tokens_(spec.num_decode_tokens),
       original_prefill_tokens_(spec.num_prefill_tokens),
-      original_decode_tokens_(spec.num_decode_tokens) {
+      original_decode_tokens_(spec.num_decode_tokens),
+      content_(spec.content) {
   LLMSIM_ASSERT(spec.num_prefill_tokens > 0 && spec.num_decode_tokens > 0, "request needs p > 0 and d > 0");
 }
 
@@ -59,14 +60,25 @@ void Request::on_batch_end(SimTime t, std::int64_t tokens) {
 }
 
 void Request::restart() {
-  const std::int64_t total = num_total_tokens();
-  num_prefill_tokens_ = num_processed_tokens_;
-  num_decode_tokens_ = total - num_prefill_tokens_;
+  // Vidur's rule: every token seen so far becomes prompt. A request preempted in the middle of a chunked prefill
+  // (vllm_v1) has seen only part of its prompt, which stays its prompt.
+  if (is_prefill_complete_) {
+    const std::int64_t total = num_total_tokens();
+    num_prefill_tokens_ = num_processed_tokens_;
+    num_decode_tokens_ = total - num_prefill_tokens_;
+  }
   num_processed_tokens_ = 0;
   scheduled_ = false;
   completed_ = false;
   is_prefill_complete_ = false;
   ++num_restarts_;
+}
+
+void Request::skip_cached_tokens(std::int64_t tokens) {
+  LLMSIM_ASSERT(num_processed_tokens_ == 0 && tokens >= 0 && tokens < num_prefill_tokens_,
+                "cached tokens skip part of a prompt that has not started");
+  num_processed_tokens_ = tokens;
+  num_cached_tokens_ += tokens;
 }
 
 }  // namespace llmsim::llm

@@ -9,7 +9,7 @@ set -euo pipefail
 llmsim=$1 examples=$2 golden=$3 work=$4 update=${5:-}
 rm -rf "$work" && mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
-for sched in vllm sarathi orca faster_transformer lightllm; do
+for sched in vllm sarathi orca faster_transformer lightllm vllm_v1; do
   args=(--config "$examples/schedulers/$sched.yaml" --set cluster.num_replicas=4 --set cluster.routing.latency=20us
         --set cluster.global_scheduler.name=round_robin -q)
   if [ "$update" = "--update" ]; then

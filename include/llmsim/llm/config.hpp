@@ -69,6 +69,10 @@ struct ReplicaSchedulerConfig {
   int max_tokens_in_batch = 4096;          ///< vllm, lightllm
   int max_waiting_iters = 10;              ///< lightllm
   int chunk_size = 512;                    ///< sarathi
+  /// vllm_v1: tokens per step and running requests; unset = vLLM's default for the device (docs/vllm-v1.md).
+  std::optional<std::int64_t> max_num_batched_tokens;
+  std::optional<std::int64_t> max_num_seqs;
+  bool enable_prefix_caching = true;  ///< vllm_v1
 };
 
 /// Global scheduler (router); `name` is one of round_robin, random, lor.
@@ -148,6 +152,15 @@ struct LengthGeneratorConfig {
 };
 
 /// Request generator; `name` is `synthetic` (length x interval generators) or `trace_replay`.
+/// Shared prompt prefixes (system prompts): each request's prompt starts with the first min(tokens, prompt)
+/// tokens of one of `num_families` prompts, family f drawn with probability proportional to 1 / (f + 1)^zipf_theta
+/// from a stream of its own (lengths and arrivals are unchanged). 0 families = every prompt unique.
+struct SharedPrefixConfig {
+  std::int64_t num_families = 0;
+  std::int64_t tokens = 0;
+  double zipf_theta = 1.0;
+};
+
 struct RequestGeneratorConfig {
   std::string name = "synthetic";
   std::uint64_t seed = 42;
@@ -161,6 +174,7 @@ struct RequestGeneratorConfig {
   double decode_scale_factor = 1.0;
   double time_scale_factor = 1.0;
   std::int64_t max_tokens = 4096;
+  SharedPrefixConfig shared_prefix;
 
   /// Tokens per request assumed by memory planning (Vidur: the length generator's, or trace_replay's own).
   std::int64_t effective_max_tokens() const { return name == "trace_replay" ? max_tokens : length.max_tokens; }

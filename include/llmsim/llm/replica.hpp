@@ -38,7 +38,7 @@ class Replica final : public des::Entity {
   bool idle() const;
   ReplicaMetrics::StoredRows stored_rows() const { return metrics_.stored_rows(); }
   /// Moves this replica's metric rows into `out` (once, after the run).
-  void finish(SimulationResults& out) { metrics_.finish(scheduler_->num_blocks(), out); }
+  void finish(SimulationResults& out);
 
  private:
   struct Stage {

@@ -17,7 +17,15 @@
 
 namespace llmsim::llm {
 
-/// Base of the five batching policies. Non-virtual interface: on_schedule()/on_batch_end() keep the common
+/// What a replica's prefix cache did over a run.
+struct PrefixCacheStats {
+  std::int64_t lookups = 0;        ///< admissions that looked up a prompt (first ones and resumptions)
+  std::int64_t lookup_tokens = 0;  ///< prompt tokens looked up
+  std::int64_t hit_tokens = 0;     ///< of which found in the cache (not computed)
+  std::int64_t evictions = 0;      ///< cached blocks whose content was dropped to hold new content
+};
+
+/// Base of the batching policies. Non-virtual interface: on_schedule()/on_batch_end() keep the common
 /// bookkeeping (in-flight batch count, memory map); policies implement get_next_batch()/do_on_batch_end().
 ///
 /// How to add a policy: derive, implement the two hooks with the memory primitives below, and add it to
@@ -40,11 +48,14 @@ class ReplicaScheduler {
 
   std::size_t num_pending_requests() const { return request_queue_.size(); }
   /// True when nothing is pending and no request holds memory.
-  bool is_empty() const { return request_queue_.empty() && allocation_map_.empty(); }
+  virtual bool is_empty() const { return request_queue_.empty() && allocation_map_.empty(); }
   double memory_usage_percent() const;
   std::int64_t num_blocks() const { return plan_.num_blocks; }
-  std::int64_t num_allocated_blocks() const { return num_allocated_blocks_; }
+  /// KV blocks some request holds (blocks that only keep cached content count as free).
+  virtual std::int64_t num_allocated_blocks() const { return num_allocated_blocks_; }
   int num_running_batches() const { return num_running_batches_; }
+  /// Prefix-cache counters; nullopt for a policy without a prefix cache.
+  virtual std::optional<PrefixCacheStats> prefix_cache_stats() const { return std::nullopt; }
 
  protected:
   /// The policy's next batch, or nullopt when it has nothing to run now.

@@ -12,11 +12,28 @@ namespace llmsim::llm {
 using RequestId = std::int64_t;
 using ReplicaId = std::int32_t;
 
+/// What a request's tokens are, as far as KV-cache reuse can tell: position i < prefix_tokens holds token i of
+/// the shared prefix `prefix_key` (a system prompt family); the rest, prompt then output, holds token
+/// i - prefix_tokens of the stream `stream_key` (a session: each turn's prompt is the history of the previous
+/// ones). Key 0 means "unique to this request". Equal keys and positions mean equal tokens (docs/prefix-caching.md).
+struct TokenContent {
+  std::uint64_t prefix_key = 0;
+  std::int64_t prefix_tokens = 0;
+  std::uint64_t stream_key = 0;
+
+  bool operator==(const TokenContent&) const = default;
+};
+
 /// A request's arrival and size, as produced by a request generator.
 struct RequestSpec {
+  RequestSpec() = default;
+  RequestSpec(SimTime arrived, std::int64_t prefill, std::int64_t decode, TokenContent tokens = {})
+      : arrived_at(arrived), num_prefill_tokens(prefill), num_decode_tokens(decode), content(tokens) {}
+
   SimTime arrived_at = 0;
   std::int64_t num_prefill_tokens = 0;
   std::int64_t num_decode_tokens = 0;
+  TokenContent content;
 };
 
 /// Mutable state of one request. Transition functions follow Vidur's exactly, including restart() rewriting
@@ -30,8 +47,11 @@ class Request {
   void on_batch_stage_end(SimTime t, SimTime execution_time, SimTime model_execution_time);
   /// `tokens`: tokens processed for this request in the finished batch.
   void on_batch_end(SimTime t, std::int64_t tokens);
-  /// Preemption by recompute: all tokens seen so far become the new prompt.
+  /// Preemption by recompute: all tokens seen so far become the new prompt (once the prefill is complete).
   void restart();
+  /// The first `tokens` prompt tokens are already in the KV cache (a prefix-cache hit at admission): they count as
+  /// processed without being computed. Only before the request's prefill has started.
+  void skip_cached_tokens(std::int64_t tokens);
 
   RequestId id() const { return id_; }
   SimTime arrived_at() const { return arrived_at_; }
@@ -40,6 +60,11 @@ class Request {
   std::int64_t num_original_prefill_tokens() const { return original_prefill_tokens_; }
   std::int64_t num_original_decode_tokens() const { return original_decode_tokens_; }
   std::int64_t num_processed_tokens() const { return num_processed_tokens_; }
+  /// Tokens whose keys and values are in the KV cache (the token produced by the last iteration is not yet).
+  std::int64_t num_kv_tokens() const { return num_processed_tokens_ - (is_prefill_complete_ ? 1 : 0); }
+  const TokenContent& content() const { return content_; }
+  /// Prompt tokens found in a prefix cache over all admissions (first and after restarts).
+  std::int64_t num_cached_tokens() const { return num_cached_tokens_; }
   std::int64_t num_total_tokens() const { return num_prefill_tokens_ + num_decode_tokens_; }
   bool is_prefill_complete() const { return is_prefill_complete_; }
   bool completed() const { return completed_; }
@@ -61,7 +86,9 @@ class Request {
   std::int64_t num_decode_tokens_;
   std::int64_t original_prefill_tokens_;
   std::int64_t original_decode_tokens_;
+  TokenContent content_;
   std::int64_t num_processed_tokens_ = 0;
+  std::int64_t num_cached_tokens_ = 0;
   SimTime scheduled_at_ = 0;
   SimTime execution_time_ = 0;
   SimTime model_execution_time_ = 0;

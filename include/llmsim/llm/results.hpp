@@ -113,6 +113,27 @@ struct TimeSeriesRecord {
   bool operator==(const TimeSeriesRecord&) const = default;
 };
 
+/// What one replica's prefix cache did (replicas whose scheduler caches prefixes).
+struct PrefixCacheRecord {
+  std::int32_t replica_id = 0;
+  std::int32_t padding = 0;
+  std::int64_t lookups = 0;        ///< admissions that looked up their prompt
+  std::int64_t lookup_tokens = 0;  ///< prompt tokens looked up
+  std::int64_t hit_tokens = 0;     ///< prompt tokens found cached (not computed)
+  std::int64_t evictions = 0;      ///< cached blocks dropped for new content
+  double hit_rate = 0;             ///< hit_tokens / lookup_tokens (0 without lookups)
+
+  bool operator==(const PrefixCacheRecord&) const = default;
+};
+
+/// Prompt tokens of one request found in a prefix cache (requests served by a caching replica).
+struct CachedTokensRecord {
+  std::int64_t request_id = 0;
+  std::int64_t cached_tokens = 0;
+
+  bool operator==(const CachedTokensRecord&) const = default;
+};
+
 /// One row per batch stage; recorded only for the Chrome trace.
 struct BatchStageRecord {
   std::int32_t replica_id = 0;
@@ -146,6 +167,8 @@ struct SimulationResults {
   std::vector<BatchStageRecord> batch_stages;  ///< empty unless the Chrome trace is enabled
   std::vector<TokenRecord> tokens;             ///< sorted by (request, token); empty unless token metrics are on
   std::vector<TimeSeriesRecord> time_series;   ///< sorted by (replica, time); empty unless time series are on
+  std::vector<PrefixCacheRecord> prefix_cache;     ///< sorted by replica; replicas that cache prefixes
+  std::vector<CachedTokensRecord> cached_tokens;   ///< sorted by request; requests served by those replicas
   std::vector<OperatorTimeRecord> operator_times;  ///< sorted by (replica, operator, source)
   std::vector<OperatorInfo> predictor;             ///< how each operator was predicted (rank 0 only)
   SimTime makespan = 0;                        ///< time of the last processed event

@@ -68,7 +68,8 @@ Json cluster_json(const llm::ClusterConfig& c) {
                {{"name", s.name}, {"batch_size_cap", s.batch_size_cap}, {"block_size", s.block_size},
                 {"watermark_blocks_fraction", s.watermark_blocks_fraction}, {"num_blocks", optional_json(s.num_blocks)},
                 {"max_tokens_in_batch", s.max_tokens_in_batch}, {"max_waiting_iters", s.max_waiting_iters},
-                {"chunk_size", s.chunk_size}}}};
+                {"chunk_size", s.chunk_size}, {"max_num_batched_tokens", optional_json(s.max_num_batched_tokens)},
+                {"max_num_seqs", optional_json(s.max_num_seqs)}, {"enable_prefix_caching", s.enable_prefix_caching}}}};
 }
 
 Json generator_json(const llm::RequestGeneratorConfig& g) {
@@ -91,7 +92,10 @@ Json generator_json(const llm::RequestGeneratorConfig& g) {
               {"prefill_scale_factor", g.prefill_scale_factor},
               {"decode_scale_factor", g.decode_scale_factor},
               {"time_scale_factor", g.time_scale_factor},
-              {"max_tokens", g.max_tokens}};
+              {"max_tokens", g.max_tokens},
+              {"shared_prefix",
+               {{"num_families", g.shared_prefix.num_families}, {"tokens", g.shared_prefix.tokens},
+                {"zipf_theta", g.shared_prefix.zipf_theta}}}};
 }
 
 Json predictor_json(const llm::PredictorConfig& p) {

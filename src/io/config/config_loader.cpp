@@ -138,10 +138,19 @@ llm::ReplicaSchedulerConfig parse_replica_scheduler(YamlSection s) {
   llm::ReplicaSchedulerConfig c;
   const PluginInfo policy = s.get_plugin("name", c.name, plugin_infos(llm::replica_schedulers()));
   c.name = policy.name;
-  c.batch_size_cap = as_int(s.get_int("batch_size_cap", c.batch_size_cap, 1, 1 << 24));
+  if (policy.accepts("batch_size_cap")) {
+    c.batch_size_cap = as_int(s.get_int("batch_size_cap", c.batch_size_cap, 1, 1 << 24));
+  }
   c.block_size = as_int(s.get_int("block_size", c.block_size, 1, 1 << 20));
-  c.watermark_blocks_fraction = s.get_double("watermark_blocks_fraction", c.watermark_blocks_fraction, 0, 1);
-  if (c.watermark_blocks_fraction >= 1) s.fail("watermark_blocks_fraction", "must be < 1");
+  if (policy.accepts("watermark_blocks_fraction")) {
+    c.watermark_blocks_fraction = s.get_double("watermark_blocks_fraction", c.watermark_blocks_fraction, 0, 1);
+    if (c.watermark_blocks_fraction >= 1) s.fail("watermark_blocks_fraction", "must be < 1");
+  }
+  if (policy.accepts("max_num_batched_tokens")) {
+    c.max_num_batched_tokens = s.get_optional_int("max_num_batched_tokens", std::nullopt, 1, 1 << 30);
+    c.max_num_seqs = s.get_optional_int("max_num_seqs", std::nullopt, 1, 1 << 24);
+    c.enable_prefix_caching = s.get_bool("enable_prefix_caching", c.enable_prefix_caching);
+  }
   c.num_blocks = s.get_optional_int("num_blocks", std::nullopt, 1, std::int64_t{1} << 31);
   if (policy.accepts("max_tokens_in_batch")) {
     c.max_tokens_in_batch = as_int(s.get_int("max_tokens_in_batch", c.max_tokens_in_batch, 1, 1 << 30));

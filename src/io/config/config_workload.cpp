@@ -88,6 +88,15 @@ llm::RequestGeneratorConfig parse_request_generator(YamlSection s) {
     c.time_scale_factor = s.get_double("time_scale_factor", 1.0, 0, kMaxScale, true);
     c.max_tokens = s.get_int("max_tokens", 4096, 1, kMaxTokens);
   }
+  YamlSection shared = s.child("shared_prefix");
+  c.shared_prefix.num_families = shared.get_int("num_families", 0, 0, kMaxRequests);
+  c.shared_prefix.tokens = shared.get_int("tokens", 0, 0, kMaxTokens);
+  c.shared_prefix.zipf_theta = shared.get_double("zipf_theta", 1.0, 0, 100);
+  if ((c.shared_prefix.num_families > 0) != (c.shared_prefix.tokens > 0)) {
+    shared.fail(c.shared_prefix.num_families > 0 ? "tokens" : "num_families",
+                "set both num_families and tokens (>= 1) for shared prefixes, or neither");
+  }
+  shared.finish();
   s.finish("for request generator '" + c.name + "'");
   return c;
 }

@@ -240,6 +240,12 @@ void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, 
   if (meta.tokens) w.dataset(loc, token_schema(), r.tokens.data(), r.tokens.size());
   if (meta.time_series) w.dataset(loc, time_series_schema(), r.time_series.data(), r.time_series.size());
   write_operator_times(w, loc, r);
+  if (!r.prefix_cache.empty()) {
+    Handle group(w.check(H5Gcreate2(loc, "prefix_cache", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
+                 H5Gclose);
+    w.dataset(group.get(), prefix_cache_schema(), r.prefix_cache.data(), r.prefix_cache.size());
+    w.dataset(group.get(), cached_tokens_schema(), r.cached_tokens.data(), r.cached_tokens.size());
+  }
   if (!r.predictor.empty()) write_predictor(w, loc, r);
   write_summary(w, loc, r, meta.tokens);
   w.string_attr(loc, "config", meta.config_json);

@@ -111,6 +111,28 @@ const Schema& time_series_schema() {
   return s;
 }
 
+const Schema& prefix_cache_schema() {
+  using P = llm::PrefixCacheRecord;
+  static const Schema s{"replicas",
+                        "One row per replica with a prefix cache: prompt tokens looked up at admission and found "
+                        "cached, evictions of cached blocks",
+                        sizeof(P),
+                        {LLMSIM_FIELD(P, replica_id, "id"), LLMSIM_FIELD(P, lookups, "count"),
+                         LLMSIM_FIELD(P, lookup_tokens, "tokens"), LLMSIM_FIELD(P, hit_tokens, "tokens"),
+                         LLMSIM_FIELD(P, evictions, "blocks"), LLMSIM_FIELD(P, hit_rate, "ratio")}};
+  return s;
+}
+
+const Schema& cached_tokens_schema() {
+  using C = llm::CachedTokensRecord;
+  static const Schema s{"requests",
+                        "One row per request served by a replica with a prefix cache: prompt tokens found cached over "
+                        "all its admissions",
+                        sizeof(C),
+                        {LLMSIM_FIELD(C, request_id, "id"), LLMSIM_FIELD(C, cached_tokens, "tokens")}};
+  return s;
+}
+
 #undef LLMSIM_FIELD
 
 std::string units_json(const Schema& schema) {

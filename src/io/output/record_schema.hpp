@@ -33,6 +33,8 @@ const Schema& replica_stage_schema();
 const Schema& replica_schema();
 const Schema& token_schema();
 const Schema& time_series_schema();
+const Schema& prefix_cache_schema();
+const Schema& cached_tokens_schema();
 
 /// `{"field": "unit", ...}` for the `units` attribute.
 std::string units_json(const Schema& schema);

@@ -7,6 +7,7 @@
 
 #include "llmsim/util/csv_table.hpp"
 #include "llmsim/util/error.hpp"
+#include "shared_prefix.hpp"
 #include "trace_columns.hpp"
 #include "workload_generators.hpp"
 
@@ -101,7 +102,7 @@ using RequestGeneratorPlugin = Plugin<std::vector<Draft> (*)(const RequestGenera
 
 const std::vector<RequestGeneratorPlugin>& request_generators() {
   static const std::vector<RequestGeneratorPlugin> all{
-      {{"synthetic", {"num_requests", "duration", "interval_generator", "length_generator", "seed"},
+      {{"synthetic", {"num_requests", "duration", "interval_generator", "length_generator", "seed", "shared_prefix"},
         "arrivals from an interval generator, lengths from a length generator (Vidur's streams), sorted by arrival"},
        [](const RequestGeneratorConfig& c) {
          std::vector<Draft> drafts = synthetic_drafts(c);
@@ -110,7 +111,8 @@ const std::vector<RequestGeneratorPlugin>& request_generators() {
          return drafts;
        }},
       {{"trace_replay",
-        {"trace_file", "prefill_scale_factor", "decode_scale_factor", "time_scale_factor", "max_tokens", "seed"},
+        {"trace_file", "prefill_scale_factor", "decode_scale_factor", "time_scale_factor", "max_tokens", "seed",
+         "shared_prefix"},
         "the rows of a trace (arrived_at, num_prefill_tokens, num_decode_tokens) in file order"},
        trace_replay_drafts},
   };
@@ -134,6 +136,7 @@ std::vector<RequestSpec> generate_requests(const RequestGeneratorConfig& config)
     }
     out.push_back(RequestSpec{seconds_to_simtime(d.arrived_at), d.prefill, d.decode});
   }
+  detail::assign_shared_prefixes(out, config.shared_prefix, config.seed);
   // Vidur keeps a trace's file order; llmsim needs arrival order for its lazy arrival stream, so unsorted traces
   // are errors (synthetic workloads are sorted above).
   for (std::size_t i = 1; i < out.size(); ++i) {

@@ -54,6 +54,11 @@ const std::vector<ReplicaSchedulerPlugin>& replica_schedulers() {
       {{"lightllm", keys({"max_tokens_in_batch", "max_waiting_iters"}),
         "LightLLM: token-level KV slots (block_size 1), prefills admitted after max_waiting_iters decodes"},
        make_lightllm},
+      {{"vllm_v1",
+        {"block_size", "num_blocks", "max_num_batched_tokens", "max_num_seqs", "enable_prefix_caching"},
+        "vLLM v1: one token budget per step, running requests then chunked prefills, prefix caching, preempts "
+        "the newest"},
+       make<detail::VllmV1ReplicaScheduler>},
   };
   return all;
 }

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <deque>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "llmsim/llm/kv_block_pool.hpp"
 #include "llmsim/llm/replica_scheduler.hpp"
 
 namespace llmsim::llm::detail {
@@ -47,6 +50,45 @@ class SarathiReplicaScheduler final : public PagedReplicaScheduler {
 
  private:
   std::int64_t next_tokens(const Request& r, std::int64_t batch_tokens) const;
+};
+
+/// vLLM v1 (FCFS): one token budget per step, running requests first (decodes and prefill chunks), preemption
+/// by recompute of the newest running request, then waiting requests with prefix-cache hits; reference-counted
+/// blocks with LRU eviction of cached content (docs/vllm-v1.md, rule by rule with vLLM's source).
+class VllmV1ReplicaScheduler final : public ReplicaScheduler {
+ public:
+  VllmV1ReplicaScheduler(const ReplicaSchedulerConfig& config, const ReplicaConfig& replica,
+                         std::int64_t max_request_tokens, RequestStore& requests);
+
+  bool is_empty() const override { return request_queue_.empty() && running_.empty(); }
+  std::int64_t num_allocated_blocks() const override { return pool_.num_used(); }
+  std::optional<PrefixCacheStats> prefix_cache_stats() const override;
+
+ protected:
+  std::optional<Batch> get_next_batch() override;
+  void do_on_batch_end(const Batch& batch) override;
+
+ private:
+  struct Held {  // a request's blocks (in token order) and the hashes of its full blocks
+    std::vector<BlockId> blocks;
+    std::vector<std::uint64_t> hashes;
+    std::size_t num_cached = 0;  // leading blocks registered in the cache
+  };
+  /// Allocates what `id` needs to hold `tokens` tokens after taking `hits` cached blocks; false (nothing
+  /// changed) when the free blocks do not suffice.
+  bool allocate_slots(RequestId id, std::int64_t tokens, const std::vector<BlockId>& hits);
+  void cache_full_blocks(RequestId id, std::int64_t tokens);
+  void free_request(RequestId id);
+  void preempt(RequestId id);
+  std::vector<BlockId> lookup(RequestId id);
+
+  std::int64_t max_num_batched_tokens_;
+  std::int64_t max_num_seqs_;
+  KvBlockPool pool_;
+  std::vector<RequestId> running_;  // admission order; includes requests of batches in flight
+  std::unordered_map<RequestId, Held> held_;
+  std::unordered_set<RequestId> in_flight_;
+  PrefixCacheStats stats_;
 };
 
 /// Orca: iteration-level batching, max_tokens // block_size blocks reserved per request (spec 4.5).

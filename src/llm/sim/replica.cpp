@@ -18,6 +18,19 @@ Replica::Replica(ReplicaId id, const ClusterConfig& cluster, std::int64_t max_re
       metrics_(id, cluster.replica.num_pipeline_stages, metrics),
       stages_(static_cast<std::size_t>(cluster.replica.num_pipeline_stages)) {}
 
+void Replica::finish(SimulationResults& out) {
+  metrics_.finish(scheduler_->num_blocks(), out);
+  const std::optional<PrefixCacheStats> cache = scheduler_->prefix_cache_stats();
+  if (!cache) return;
+  const double rate =
+      cache->lookup_tokens > 0 ? static_cast<double>(cache->hit_tokens) / static_cast<double>(cache->lookup_tokens) : 0;
+  out.prefix_cache.push_back(
+      PrefixCacheRecord{id_, 0, cache->lookups, cache->lookup_tokens, cache->hit_tokens, cache->evictions, rate});
+  for (RequestId r : served_) {
+    out.cached_tokens.push_back(CachedTokensRecord{r, requests_[static_cast<std::size_t>(r)].num_cached_tokens()});
+  }
+}
+
 bool Replica::idle() const { return scheduler_->is_empty() && free_slots_.size() == slots_.size(); }
 
 void Replica::handle(const des::Event& event, des::Engine& engine) {

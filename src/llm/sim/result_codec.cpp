@@ -47,6 +47,8 @@ void results(Archive& ar, SimulationResults& r) {
   pod_vector(ar, r.operator_times);
   pod_vector(ar, r.tokens);
   pod_vector(ar, r.time_series);
+  pod_vector(ar, r.prefix_cache);
+  pod_vector(ar, r.cached_tokens);
   ar& r.batch_stages& r.makespan& r.num_events& r.time_limit_reached;
 }
 

@@ -163,6 +163,8 @@ void Simulation::append(SimulationResults& all, SimulationResults part) {
   move_all(all.operator_times, part.operator_times);
   move_all(all.tokens, part.tokens);
   move_all(all.time_series, part.time_series);
+  move_all(all.prefix_cache, part.prefix_cache);
+  move_all(all.cached_tokens, part.cached_tokens);
   all.makespan = std::max(all.makespan, part.makespan);
   all.num_events += part.num_events;
   all.time_limit_reached = all.time_limit_reached || part.time_limit_reached;
@@ -186,6 +188,10 @@ SimulationResults Simulation::finish(SimulationResults all) {
             by([](const TokenRecord& t) { return std::pair(t.request_id, t.token_index); }));
   std::sort(all.time_series.begin(), all.time_series.end(),
             by([](const TimeSeriesRecord& s) { return std::pair(s.replica_id, s.time); }));
+  std::sort(all.prefix_cache.begin(), all.prefix_cache.end(),
+            by([](const PrefixCacheRecord& p) { return p.replica_id; }));
+  std::sort(all.cached_tokens.begin(), all.cached_tokens.end(),
+            by([](const CachedTokensRecord& c) { return c.request_id; }));
   all.predictor = predictor_.describe();
   if (!all.time_limit_reached) {
     stalled_ = std::count_if(all.requests.begin(), all.requests.end(), [](const RequestRecord& r) { return !r.completed; });

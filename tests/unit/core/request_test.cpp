@@ -66,6 +66,22 @@ TEST(Request, RestartTurnsSeenTokensIntoPromptAndKeepsFirstSchedule) {
   EXPECT_EQ(r.prefill_completed_at(), 2);  // only the first prefill completion counts
 }
 
+TEST(Request, RestartInTheMiddleOfAChunkedPrefillKeepsThePrompt) {
+  Request r(0, RequestSpec{0, 100, 5});
+  r.on_batch_schedule(1);
+  r.on_batch_end(2, 64);  // first chunk
+  r.restart();
+  EXPECT_EQ(r.num_prefill_tokens(), 100);
+  EXPECT_EQ(r.num_decode_tokens(), 5);
+  EXPECT_EQ(r.num_processed_tokens(), 0);
+  r.skip_cached_tokens(64);  // its first chunk's blocks were still cached
+  r.on_batch_schedule(3);
+  r.on_batch_end(4, 36);
+  EXPECT_TRUE(r.is_prefill_complete());
+  EXPECT_EQ(r.num_processed_tokens(), 101);
+  EXPECT_EQ(r.num_cached_tokens(), 64);
+}
+
 TEST(RequestDeathTest, ProcessingMoreTokensThanTheRequestHasAborts) {
   Request r(0, RequestSpec{0, 4, 1});
   EXPECT_DEATH(r.on_batch_end(1, 6), "processed more tokens");

@@ -81,13 +81,14 @@ TEST(Factory, RejectsUnknownPoliciesAndLightLlmPreconditions) {
     SchedulerHarness h(policy("vlm"), prompts({{1, 1}}));
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("vllm, sarathi, orca, faster_transformer, lightllm"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("vllm, sarathi, orca, faster_transformer, lightllm, vllm_v1"),
+              std::string::npos);
   }
   EXPECT_THROW(SchedulerHarness(policy("lightllm"), prompts({{1, 1}})), ConfigError);  // block_size 16
   llm::ReplicaSchedulerConfig c = policy("lightllm");
   c.block_size = 1;
   EXPECT_THROW(SchedulerHarness(c, prompts({{1, 1}}), 2), ConfigError);  // pipeline stages
-  EXPECT_EQ(llm::replica_schedulers().size(), 5u);
+  EXPECT_EQ(llm::replica_schedulers().size(), 6u);
 }
 
 }  // namespace

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+// Shared prompt prefixes: which system-prompt family each generated request starts with.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "llmsim/llm/config.hpp"
+#include "llmsim/llm/request.hpp"
+
+namespace llmsim::llm::detail {
+
+/// Key of family `f` (never 0, which means "unique").
+std::uint64_t family_key(std::int64_t f);
+
+/// Gives each request a family drawn from its own MT19937 stream (seeded from `seed`, so the arrival and length
+/// streams stay Vidur's): P(f) proportional to 1 / (f + 1)^theta; the prompt's first min(tokens, prompt) tokens
+/// are the family's. Nothing changes with 0 families.
+void assign_shared_prefixes(std::vector<RequestSpec>& requests, const SharedPrefixConfig& config, std::uint64_t seed);
+
+}  // namespace llmsim::llm::detail

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// Prefix caching by construction: block hash chains, reference counts, LRU eviction order.
+#include <gtest/gtest.h>
+
+#include "llmsim/llm/block_hash.hpp"
+#include "llmsim/llm/kv_block_pool.hpp"
+
+namespace llmsim::llm {
+namespace {
+
+std::vector<std::uint64_t> hashes(const TokenContent& c, RequestId id, std::int64_t tokens) {
+  std::vector<std::uint64_t> h;
+  extend_block_hashes(h, c, id, tokens, 16);
+  return h;
+}
+
+TEST(BlockHash, EqualPrefixesGiveEqualChainsAndTheFirstDifferenceChangesEveryLaterBlock) {
+  const TokenContent family{7, 40, 0};  // 40 shared tokens, then tokens unique to each request
+  const auto a = hashes(family, 1, 64);
+  const auto b = hashes(family, 2, 64);
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0], b[0]);  // tokens 0-15: shared
+  EXPECT_EQ(a[1], b[1]);  // 16-31: shared
+  EXPECT_NE(a[2], b[2]);  // 32-47: 8 shared + 8 own tokens
+  EXPECT_NE(a[3], b[3]);
+  // Another family of the same length differs from the first block on.
+  EXPECT_NE(hashes({8, 40, 0}, 1, 64)[0], a[0]);
+  // The same family with a different length differs where the lengths disagree (the block holding token 40).
+  const auto c = hashes({7, 48, 0}, 1, 64);
+  EXPECT_EQ(c[1], a[1]);
+  EXPECT_NE(c[2], a[2]);
+}
+
+TEST(BlockHash, SessionStreamsShareTheirHistoryAndUniqueRequestsShareNothing) {
+  // Turn 2 of a session: its prompt is turn 1's prompt + answer + new tokens, one stream.
+  const auto turn1 = hashes({0, 0, 99}, 10, 50);  // 3 full blocks
+  const auto turn2 = hashes({0, 0, 99}, 11, 90);
+  ASSERT_EQ(turn1.size(), 3u);
+  for (std::size_t i = 0; i < turn1.size(); ++i) EXPECT_EQ(turn1[i], turn2[i]);
+  EXPECT_NE(hashes({}, 1, 32)[0], hashes({}, 2, 32)[0]);
+  // Hashing is incremental: extending to more tokens keeps the earlier hashes.
+  std::vector<std::uint64_t> h;
+  extend_block_hashes(h, {0, 0, 99}, 10, 20, 16);
+  extend_block_hashes(h, {0, 0, 99}, 10, 90, 16);
+  EXPECT_EQ(h, turn2);
+}
+
+TEST(KvBlockPool, ReferenceCountsKeepSharedBlocksUntilTheLastRelease) {
+  KvBlockPool pool(4, true);
+  const BlockId b = pool.allocate();
+  pool.cache(b, 111);
+  pool.touch(b);  // a second request hits it
+  EXPECT_EQ(pool.num_used(), 1);
+  pool.release(b);
+  EXPECT_EQ(pool.num_free(), 3);
+  pool.release(b);
+  EXPECT_EQ(pool.num_free(), 4);
+  EXPECT_EQ(pool.find(111), b) << "an unreferenced block keeps its content until evicted";
+  pool.touch(b);  // a hit on a free cached block takes it out of the free queue
+  EXPECT_EQ(pool.num_free(), 3);
+  EXPECT_EQ(pool.num_evictions(), 0);
+}
+
+TEST(KvBlockPool, EvictsTheLeastRecentlyFreedBlockFirst) {
+  KvBlockPool pool(3, true);
+  const BlockId a = pool.allocate();
+  const BlockId b = pool.allocate();
+  const BlockId c = pool.allocate();
+  pool.cache(a, 1);
+  pool.cache(b, 2);
+  pool.cache(c, 3);
+  pool.release(b);
+  pool.release(c);
+  pool.release(a);  // free queue: b, c, a
+  EXPECT_EQ(pool.allocate(), b);
+  EXPECT_EQ(pool.find(2), -1);
+  EXPECT_EQ(pool.num_evictions(), 1);
+  pool.touch(c);  // hit: c leaves the queue, a is next
+  EXPECT_EQ(pool.allocate(), a);
+  EXPECT_EQ(pool.find(1), -1);
+  EXPECT_EQ(pool.find(3), c);
+  EXPECT_EQ(pool.num_evictions(), 2);
+  EXPECT_EQ(pool.num_free(), 0);
+}
+
+TEST(KvBlockPool, DuplicateContentStaysUncachedAndCachingOffCachesNothing) {
+  KvBlockPool pool(2, true);
+  const BlockId a = pool.allocate();
+  const BlockId b = pool.allocate();
+  pool.cache(a, 5);
+  pool.cache(b, 5);  // computed twice at once: the first stays the cached copy
+  EXPECT_EQ(pool.find(5), a);
+  pool.release(b);
+  pool.release(a);
+  EXPECT_EQ(pool.allocate(), b);
+  EXPECT_EQ(pool.num_evictions(), 0) << "b held no cached content";
+  KvBlockPool plain(2, false);
+  const BlockId p = plain.allocate();
+  plain.cache(p, 9);
+  EXPECT_EQ(plain.find(9), -1);
+}
+
+}  // namespace
+}  // namespace llmsim::llm
