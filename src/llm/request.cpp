@@ -60,13 +60,21 @@ void Request::on_batch_end(SimTime t, std::int64_t tokens) {
 }
 
 void Request::restart() {
-  // Vidur's rule: every token seen so far becomes prompt. A request preempted in the middle of a chunked prefill
-  // (vllm_v1) has seen only part of its prompt, which stays its prompt.
+  const std::int64_t total = num_total_tokens();
+  num_prefill_tokens_ = num_processed_tokens_;
+  num_decode_tokens_ = total - num_prefill_tokens_;
+  reset_progress();
+}
+
+void Request::recompute_from_scratch() {
   if (is_prefill_complete_) {
-    const std::int64_t total = num_total_tokens();
-    num_prefill_tokens_ = num_processed_tokens_;
-    num_decode_tokens_ = total - num_prefill_tokens_;
+    restart();
+    return;
   }
+  reset_progress();  // its prompt stays its prompt
+}
+
+void Request::reset_progress() {
   num_processed_tokens_ = 0;
   scheduled_ = false;
   completed_ = false;

@@ -75,9 +75,12 @@ struct ReplicaSchedulerConfig {
   bool enable_prefix_caching = true;  ///< vllm_v1
 };
 
-/// Global scheduler (router); `name` is one of round_robin, random, lor.
+/// Global scheduler (router); `name` is one of global_schedulers() (round_robin, random, lor, session_affinity,
+/// prefix_aware).
 struct GlobalSchedulerConfig {
   std::string name = "round_robin";
+  double cache_weight = 1.0;  ///< prefix_aware: weight of the expected prefix hit (0..1)
+  double load_weight = 1.0;   ///< prefix_aware: weight of the relative pending load (0..1)
 };
 
 /// Router <-> replica communication. With latency 0 the router acts synchronously on live replica state
@@ -161,6 +164,18 @@ struct SharedPrefixConfig {
   double zipf_theta = 1.0;
 };
 
+/// Multi-turn conversations (request generator `conversations`): sessions start at the interval generator's
+/// arrivals; each has min_turns..max_turns turns (uniform), turn k + 1 arriving an exponential think time (mean
+/// think_time_s) after turn k arrived. A turn's prompt is the session's history (every earlier prompt and answer)
+/// plus new user tokens; the length generator gives (new user tokens, answer tokens). A session ends before a
+/// turn whose prompt and answer would exceed max_tokens.
+struct ConversationConfig {
+  std::optional<std::int64_t> num_sessions;
+  std::int64_t min_turns = 1;
+  std::int64_t max_turns = 8;
+  double think_time_s = 30;
+};
+
 struct RequestGeneratorConfig {
   std::string name = "synthetic";
   std::uint64_t seed = 42;
@@ -175,13 +190,14 @@ struct RequestGeneratorConfig {
   double time_scale_factor = 1.0;
   std::int64_t max_tokens = 4096;
   SharedPrefixConfig shared_prefix;
+  ConversationConfig conversation;
 
   /// Tokens per request assumed by memory planning (Vidur: the length generator's, or trace_replay's own).
-  std::int64_t effective_max_tokens() const { return name == "trace_replay" ? max_tokens : length.max_tokens; }
+  std::int64_t effective_max_tokens() const { return name == "synthetic" ? length.max_tokens : max_tokens; }
   /// Arrivals come at `interval.qps` (a synthetic workload with a poisson or gamma interval generator): the
   /// capacity search can vary it and a duration implies about duration x qps requests.
   bool arrives_at_qps() const {
-    return name == "synthetic" && (interval.name == "poisson" || interval.name == "gamma");
+    return (name == "synthetic" || name == "conversations") && (interval.name == "poisson" || interval.name == "gamma");
   }
 };
 

@@ -22,6 +22,8 @@ class ReplicaLoadView {
   virtual int num_replicas() const = 0;
   /// Requests routed to `replica` and not yet admitted into a batch (Vidur's num_pending_requests).
   virtual std::size_t pending_requests(ReplicaId replica) const = 0;
+  /// Requests routed to `replica` and not completed (pending and running).
+  virtual std::size_t outstanding_requests(ReplicaId replica) const = 0;
 };
 
 /// Routing policy. schedule() receives the router's queue (already sorted by arrival) and returns one replica
@@ -32,12 +34,27 @@ class GlobalScheduler {
   virtual std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) = 0;
 };
 
-using GlobalSchedulerPlugin = Plugin<std::unique_ptr<GlobalScheduler> (*)(std::uint64_t seed)>;
+/// What a policy may know besides the load: the seed of its own stream (random), the requests' prompts and
+/// content, and the replicas' KV block size and count (cache-aware policies).
+struct RoutingContext {
+  std::uint64_t seed = 0;
+  const RequestStore* requests = nullptr;
+  std::int64_t block_size = 16;
+  std::int64_t blocks_per_replica = 0;
+};
+
+using GlobalSchedulerPlugin =
+    Plugin<std::unique_ptr<GlobalScheduler> (*)(const GlobalSchedulerConfig&, const RoutingContext&)>;
 
 /// The registry of routing policies (`cluster.global_scheduler.name`).
 const std::vector<GlobalSchedulerPlugin>& global_schedulers();
 
-/// Creates the policy `config.name`. `seed` feeds the random policy's own stream. Throws ConfigError if unknown.
-std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config, std::uint64_t seed);
+/// True for policies that weigh outstanding requests (then replicas also report those in their load notices);
+/// Vidur's policies see only pending queues.
+bool routes_on_outstanding_requests(const GlobalSchedulerConfig& config);
+
+/// Creates the policy `config.name`. Throws ConfigError if unknown.
+std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config,
+                                                       const RoutingContext& context);
 
 }  // namespace llmsim::llm

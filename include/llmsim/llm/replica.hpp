@@ -24,16 +24,20 @@ class Replica final : public des::Entity {
 
   /// Wires the replica into its engine. With `notice_latency` > 0 it reports its pending-queue length to the
   /// router entity after every scheduling round that changed it, arriving `notice_latency` later.
-  void attach(des::EntityId self, des::EntityId router, SimTime notice_latency) {
+  /// With `report_outstanding`, notices also carry the outstanding count and are sent when either changes.
+  void attach(des::EntityId self, des::EntityId router, SimTime notice_latency, bool report_outstanding) {
     self_ = self;
     router_ = router;
     notice_latency_ = notice_latency;
+    report_outstanding_ = report_outstanding;
   }
   void handle(const des::Event& event, des::Engine& engine) override;
 
   const ReplicaScheduler& scheduler() const { return *scheduler_; }
   /// Requests routed to this replica, in arrival order at the replica.
   const std::vector<RequestId>& served() const { return served_; }
+  /// Requests routed here and not completed.
+  std::size_t outstanding_requests() const { return outstanding_; }
   /// True when no request is pending, holds memory or is inside a batch.
   bool idle() const;
   ReplicaMetrics::StoredRows stored_rows() const { return metrics_.stored_rows(); }
@@ -61,6 +65,9 @@ class Replica final : public des::Entity {
   des::EntityId router_ = 0;
   SimTime notice_latency_ = 0;
   std::size_t reported_pending_ = 0;
+  std::size_t reported_outstanding_ = 0;
+  std::size_t outstanding_ = 0;
+  bool report_outstanding_ = false;
   std::vector<RequestId> served_;
   RequestStore& requests_;
   const ExecutionTimePredictor& predictor_;

@@ -19,9 +19,11 @@ namespace llmsim::llm {
 
 /// What a replica's prefix cache did over a run.
 struct PrefixCacheStats {
-  std::int64_t lookups = 0;        ///< admissions that looked up a prompt (first ones and resumptions)
-  std::int64_t lookup_tokens = 0;  ///< prompt tokens looked up
+  std::int64_t lookups = 0;        ///< first admissions of a request, each looking up its prompt
+  std::int64_t lookup_tokens = 0;  ///< their prompt tokens
   std::int64_t hit_tokens = 0;     ///< of which found in the cache (not computed)
+  std::int64_t resumed_lookup_tokens = 0;  ///< the same for admissions after a preemption (vLLM counts them apart)
+  std::int64_t resumed_hit_tokens = 0;
   std::int64_t evictions = 0;      ///< cached blocks whose content was dropped to hold new content
 };
 
@@ -110,6 +112,14 @@ using ReplicaSchedulerPlugin = Plugin<std::unique_ptr<ReplicaScheduler> (*)(
 
 /// The registry of batching policies: `cluster.replica_scheduler.name` values, their keys and factories.
 const std::vector<ReplicaSchedulerPlugin>& replica_schedulers();
+
+/// vLLM's defaults for its OpenAI-compatible server (vllm/engine/arg_utils.py): GPUs of at least 70 GiB other
+/// than the A100 get 8192 tokens and 1024 sequences per step, others 2048 and 256.
+struct VllmV1Limits {
+  std::int64_t max_num_batched_tokens;
+  std::int64_t max_num_seqs;
+};
+VllmV1Limits vllm_v1_default_limits(const DeviceSpec& device);
 
 /// Creates the policy named `config.name`; throws ConfigError listing valid names if unknown.
 std::unique_ptr<ReplicaScheduler> make_replica_scheduler(const ReplicaSchedulerConfig& config,

@@ -47,8 +47,11 @@ class Request {
   void on_batch_stage_end(SimTime t, SimTime execution_time, SimTime model_execution_time);
   /// `tokens`: tokens processed for this request in the finished batch.
   void on_batch_end(SimTime t, std::int64_t tokens);
-  /// Preemption by recompute: all tokens seen so far become the new prompt (once the prefill is complete).
+  /// Preemption by recompute, Vidur's rule: all tokens seen so far become the new prompt (also in the middle of
+  /// a chunked prefill, where that shortens the prompt: Vidur's behaviour, kept for its schedulers).
   void restart();
+  /// Preemption by recompute, vLLM v1's rule: after the prefill as restart(); during it, the prompt stays.
+  void recompute_from_scratch();
   /// The first `tokens` prompt tokens are already in the KV cache (a prefix-cache hit at admission): they count as
   /// processed without being computed. Only before the request's prefill has started.
   void skip_cached_tokens(std::int64_t tokens);
@@ -80,6 +83,8 @@ class Request {
   SimTime latest_iteration_scheduling_delay() const { return latest_iteration_scheduling_delay_; }
 
  private:
+  void reset_progress();
+
   RequestId id_;
   SimTime arrived_at_;
   std::int64_t num_prefill_tokens_;

@@ -117,11 +117,13 @@ struct TimeSeriesRecord {
 struct PrefixCacheRecord {
   std::int32_t replica_id = 0;
   std::int32_t padding = 0;
-  std::int64_t lookups = 0;        ///< admissions that looked up their prompt
-  std::int64_t lookup_tokens = 0;  ///< prompt tokens looked up
-  std::int64_t hit_tokens = 0;     ///< prompt tokens found cached (not computed)
+  std::int64_t lookups = 0;        ///< first admissions, each looking up its prompt
+  std::int64_t lookup_tokens = 0;  ///< their prompt tokens
+  std::int64_t hit_tokens = 0;     ///< of which found cached (not computed)
+  std::int64_t resumed_lookup_tokens = 0;  ///< prompt tokens of admissions after a preemption
+  std::int64_t resumed_hit_tokens = 0;     ///< of which found cached
   std::int64_t evictions = 0;      ///< cached blocks dropped for new content
-  double hit_rate = 0;             ///< hit_tokens / lookup_tokens (0 without lookups)
+  double hit_rate = 0;             ///< hit_tokens / lookup_tokens (0 without lookups); first admissions only
 
   bool operator==(const PrefixCacheRecord&) const = default;
 };

@@ -34,13 +34,16 @@ class Router final : public des::Entity {
   void on_arrival(RequestId id, des::Engine& engine);
   void on_global_schedule(des::Engine& engine);
 
-  /// Pending counts as last reported by the replicas.
+  /// Pending and outstanding counts as last reported by the replicas.
   class ReportedLoad final : public ReplicaLoadView {
    public:
-    explicit ReportedLoad(int n) : pending_(static_cast<std::size_t>(n), 0) {}
+    explicit ReportedLoad(int n)
+        : pending_(static_cast<std::size_t>(n), 0), outstanding_(static_cast<std::size_t>(n), 0) {}
     int num_replicas() const override { return static_cast<int>(pending_.size()); }
     std::size_t pending_requests(ReplicaId r) const override { return pending_[static_cast<std::size_t>(r)]; }
+    std::size_t outstanding_requests(ReplicaId r) const override { return outstanding_[static_cast<std::size_t>(r)]; }
     std::vector<std::size_t> pending_;
+    std::vector<std::size_t> outstanding_;
   };
 
   RequestStore& requests_;

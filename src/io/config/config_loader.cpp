@@ -178,9 +178,20 @@ llm::ClusterConfig parse_cluster(YamlSection s) {
   c.routing.bandwidth_bytes_per_s = routing.get_bandwidth("bandwidth", 0);
   routing.finish();
   YamlSection g = s.child("global_scheduler");
-  c.global_scheduler.name = g.get_plugin("name", "round_robin", plugin_infos(llm::global_schedulers())).name;
+  const PluginInfo router = g.get_plugin("name", "round_robin", plugin_infos(llm::global_schedulers()));
+  c.global_scheduler.name = router.name;
+  if (router.accepts("cache_weight")) {
+    c.global_scheduler.cache_weight = g.get_double("cache_weight", c.global_scheduler.cache_weight, 0, 1e6);
+    c.global_scheduler.load_weight = g.get_double("load_weight", c.global_scheduler.load_weight, 0, 1e6);
+  }
   g.finish();
   c.replica_scheduler = parse_replica_scheduler(s.child("replica_scheduler"));
+  if (c.replica_scheduler.name == "vllm_v1") {  // the defaults depend on the device: recorded as resolved
+    const llm::VllmV1Limits d = llm::vllm_v1_default_limits(c.replica.device);
+    llm::ReplicaSchedulerConfig& v1 = c.replica_scheduler;
+    if (!v1.max_num_batched_tokens) v1.max_num_batched_tokens = d.max_num_batched_tokens;
+    if (!v1.max_num_seqs) v1.max_num_seqs = d.max_num_seqs;
+  }
   if (c.replica_scheduler.name == "lightllm" && c.replica.num_pipeline_stages != 1) {
     s.fail("replica.num_pipeline_stages",
            "lightllm supports only 1, got " + std::to_string(c.replica.num_pipeline_stages));

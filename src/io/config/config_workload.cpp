@@ -76,18 +76,29 @@ llm::RequestGeneratorConfig parse_request_generator(YamlSection s) {
   const PluginInfo kind = s.get_plugin("name", "synthetic", llm::request_generator_plugins());
   c.name = kind.name;
   c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, kSeedMax));
+  c.num_requests = kind.accepts("num_requests") ? s.get_optional_int("num_requests", 128, 1, kMaxRequests)
+                                                  : std::nullopt;
+  if (kind.accepts("duration")) c.duration = s.get_optional_double("duration", std::nullopt, 0, kMaxDurationSeconds);
   if (kind.accepts("length_generator")) {
-    c.num_requests = s.get_optional_int("num_requests", 128, 1, kMaxRequests);
-    c.duration = s.get_optional_double("duration", std::nullopt, 0, kMaxDurationSeconds);
     c.length = parse_lengths(s.child("length_generator"));
     c.interval = parse_intervals(s.child("interval_generator"));
-  } else {
+  }
+  if (kind.accepts("num_sessions")) {
+    c.conversation.num_sessions = s.get_optional_int("num_sessions", std::nullopt, 1, kMaxRequests);
+    YamlSection turns = s.child("turns");
+    c.conversation.min_turns = turns.get_int("min", c.conversation.min_turns, 1, 1 << 20);
+    c.conversation.max_turns = turns.get_int("max", c.conversation.max_turns, 1, 1 << 20);
+    if (c.conversation.max_turns < c.conversation.min_turns) turns.fail("max", "must be >= turns.min");
+    turns.finish();
+    c.conversation.think_time_s = s.get_double("think_time", c.conversation.think_time_s, 0, kMaxDurationSeconds);
+  }
+  if (kind.accepts("trace_file")) {
     c.trace_file = s.get_path("trace_file", true);
     c.prefill_scale_factor = s.get_double("prefill_scale_factor", 1.0, 0, kMaxScale, true);
     c.decode_scale_factor = s.get_double("decode_scale_factor", 1.0, 0, kMaxScale, true);
     c.time_scale_factor = s.get_double("time_scale_factor", 1.0, 0, kMaxScale, true);
-    c.max_tokens = s.get_int("max_tokens", 4096, 1, kMaxTokens);
   }
+  if (kind.accepts("max_tokens")) c.max_tokens = s.get_int("max_tokens", 4096, 1, kMaxTokens);
   YamlSection shared = s.child("shared_prefix");
   c.shared_prefix.num_families = shared.get_int("num_families", 0, 0, kMaxRequests);
   c.shared_prefix.tokens = shared.get_int("tokens", 0, 0, kMaxTokens);

@@ -114,12 +114,14 @@ const Schema& time_series_schema() {
 const Schema& prefix_cache_schema() {
   using P = llm::PrefixCacheRecord;
   static const Schema s{"replicas",
-                        "One row per replica with a prefix cache: prompt tokens looked up at admission and found "
-                        "cached, evictions of cached blocks",
+                        "One row per replica with a prefix cache: prompt tokens looked up at first admission and "
+                        "found cached (hit_rate), the same after preemptions, evictions of cached blocks",
                         sizeof(P),
                         {LLMSIM_FIELD(P, replica_id, "id"), LLMSIM_FIELD(P, lookups, "count"),
                          LLMSIM_FIELD(P, lookup_tokens, "tokens"), LLMSIM_FIELD(P, hit_tokens, "tokens"),
-                         LLMSIM_FIELD(P, evictions, "blocks"), LLMSIM_FIELD(P, hit_rate, "ratio")}};
+                         LLMSIM_FIELD(P, resumed_lookup_tokens, "tokens"),
+                         LLMSIM_FIELD(P, resumed_hit_tokens, "tokens"), LLMSIM_FIELD(P, evictions, "blocks"),
+                         LLMSIM_FIELD(P, hit_rate, "ratio")}};
   return s;
 }
 

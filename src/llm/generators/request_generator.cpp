@@ -15,11 +15,7 @@ namespace llmsim::llm {
 
 namespace {
 
-struct Draft {
-  double arrived_at;
-  std::int64_t prefill;
-  std::int64_t decode;
-};
+using detail::Draft;
 
 // Draws one request: the interval first, then the lengths (Vidur's order); nullopt when a source runs out.
 std::optional<Draft> draw(detail::IntervalGenerator& intervals, detail::LengthGenerator& lengths, double t) {
@@ -27,7 +23,7 @@ std::optional<Draft> draw(detail::IntervalGenerator& intervals, detail::LengthGe
   if (!gap) return std::nullopt;
   const auto sizes = lengths.next();
   if (!sizes) return std::nullopt;
-  return Draft{t + *gap, static_cast<std::int64_t>(sizes->first), static_cast<std::int64_t>(sizes->second)};
+  return Draft{t + *gap, static_cast<std::int64_t>(sizes->first), static_cast<std::int64_t>(sizes->second), {}};
 }
 
 void check_synthetic(const RequestGeneratorConfig& c) {
@@ -93,7 +89,7 @@ std::vector<Draft> trace_replay_drafts(const RequestGeneratorConfig& c) {
                        std::to_string(at[r]) + " is not an arrival time (seconds, >= 0 and, scaled, below " +
                        std::to_string(kMaxArrivalSeconds) + ")");
     }
-    out.push_back(Draft{at[r] * c.time_scale_factor, p, d});
+    out.push_back(Draft{at[r] * c.time_scale_factor, p, d, {}});
   }
   return out;
 }
@@ -110,6 +106,11 @@ const std::vector<RequestGeneratorPlugin>& request_generators() {
                           [](const Draft& a, const Draft& b) { return a.arrived_at < b.arrived_at; });
          return drafts;
        }},
+      {{"conversations",
+        {"num_sessions", "duration", "interval_generator", "length_generator", "seed", "shared_prefix", "turns",
+         "think_time", "max_tokens"},
+        "multi-turn sessions: each turn's prompt is the session's history plus new tokens (prefix caching reuses it)"},
+       detail::conversation_drafts},
       {{"trace_replay",
         {"trace_file", "prefill_scale_factor", "decode_scale_factor", "time_scale_factor", "max_tokens", "seed",
          "shared_prefix"},
@@ -134,9 +135,10 @@ std::vector<RequestSpec> generate_requests(const RequestGeneratorConfig& config)
       throw ConfigError("request_generator: a generated request has " + std::to_string(d.prefill) + " prefill and " +
                         std::to_string(d.decode) + " decode tokens; both must be >= 1");
     }
-    out.push_back(RequestSpec{seconds_to_simtime(d.arrived_at), d.prefill, d.decode});
+    out.push_back(RequestSpec{seconds_to_simtime(d.arrived_at), d.prefill, d.decode, d.content});
   }
-  detail::assign_shared_prefixes(out, config.shared_prefix, config.seed);
+  // Conversations pick one system prompt per session themselves.
+  if (config.name != "conversations") detail::assign_shared_prefixes(out, config.shared_prefix, config.seed);
   // Vidur keeps a trace's file order; llmsim needs arrival order for its lazy arrival stream, so unsorted traces
   // are errors (synthetic workloads are sorted above).
   for (std::size_t i = 1; i < out.size(); ++i) {

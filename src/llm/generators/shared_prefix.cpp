@@ -3,9 +3,9 @@
 #include "shared_prefix.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
+#include "llmsim/llm/rng_purposes.hpp"
 #include "llmsim/util/mt19937.hpp"
 
 namespace llmsim::llm::detail {
@@ -18,22 +18,27 @@ std::uint64_t family_key(std::int64_t f) {
   return z == 0 ? 1 : z;
 }
 
+FamilyPicker::FamilyPicker(const SharedPrefixConfig& config) : cdf_(static_cast<std::size_t>(config.num_families)) {
+  double total = 0;
+  for (std::size_t f = 0; f < cdf_.size(); ++f) {
+    total += 1.0 / std::pow(static_cast<double>(f + 1), config.zipf_theta);
+    cdf_[f] = total;
+  }
+}
+
+std::uint64_t FamilyPicker::pick(Mt19937& rng) const {
+  const double u = rng.random() * cdf_.back();
+  const auto f = std::min<std::size_t>(
+      static_cast<std::size_t>(std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin()), cdf_.size() - 1);
+  return family_key(static_cast<std::int64_t>(f));
+}
+
 void assign_shared_prefixes(std::vector<RequestSpec>& requests, const SharedPrefixConfig& config, std::uint64_t seed) {
   if (config.num_families == 0) return;
-  std::vector<double> cdf(static_cast<std::size_t>(config.num_families));
-  double total = 0;
-  for (std::size_t f = 0; f < cdf.size(); ++f) {
-    total += 1.0 / std::pow(static_cast<double>(f + 1), config.zipf_theta);
-    cdf[f] = total;
-  }
-  const std::array<std::uint32_t, 3> key{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                                         0x70726678};  // "prfx": a stream of its own
-  Mt19937 rng = Mt19937::from_key(key);
+  const FamilyPicker families(config);
+  Mt19937 rng = make_rng_stream(seed, 0, purpose(RngPurpose::shared_prefix));
   for (RequestSpec& r : requests) {
-    const double u = rng.random() * total;
-    const auto f = std::min<std::size_t>(
-        static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), cdf.size() - 1);
-    r.content.prefix_key = family_key(static_cast<std::int64_t>(f));
+    r.content.prefix_key = families.pick(rng);
     r.content.prefix_tokens = std::min(config.tokens, r.num_prefill_tokens);
   }
 }

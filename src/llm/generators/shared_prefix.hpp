@@ -7,11 +7,22 @@
 
 #include "llmsim/llm/config.hpp"
 #include "llmsim/llm/request.hpp"
+#include "llmsim/util/mt19937.hpp"
 
 namespace llmsim::llm::detail {
 
 /// Key of family `f` (never 0, which means "unique").
 std::uint64_t family_key(std::int64_t f);
+
+/// Draws a family key, P(f) proportional to 1 / (f + 1)^theta (needs num_families >= 1).
+class FamilyPicker {
+ public:
+  explicit FamilyPicker(const SharedPrefixConfig& config);
+  std::uint64_t pick(Mt19937& rng) const;
+
+ private:
+  std::vector<double> cdf_;
+};
 
 /// Gives each request a family drawn from its own MT19937 stream (seeded from `seed`, so the arrival and length
 /// streams stay Vidur's): P(f) proportional to 1 / (f + 1)^theta; the prompt's first min(tokens, prompt) tokens

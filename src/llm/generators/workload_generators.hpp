@@ -8,11 +8,20 @@
 #include <vector>
 
 #include "llmsim/llm/config.hpp"
+#include "llmsim/llm/request.hpp"
 #include "llmsim/util/mt19937.hpp"
 #include "llmsim/util/plugin_registry.hpp"
 #include "numpy_legacy.hpp"
 
 namespace llmsim::llm::detail {
+
+/// One generated request before conversion to a RequestSpec (times in seconds).
+struct Draft {
+  double arrived_at;
+  std::int64_t prefill;
+  std::int64_t decode;
+  TokenContent content;
+};
 
 /// The two global streams Vidur reseeds in generate(): CPython `random` and numpy's global RandomState.
 struct GlobalStreams {
@@ -39,6 +48,9 @@ class LengthGenerator {
 using IntervalGeneratorPlugin =
     Plugin<std::unique_ptr<IntervalGenerator> (*)(const IntervalGeneratorConfig&, GlobalStreams&)>;
 using LengthGeneratorPlugin = Plugin<std::unique_ptr<LengthGenerator> (*)(const LengthGeneratorConfig&, GlobalStreams&)>;
+
+/// The `conversations` request generator's requests, sorted by arrival.
+std::vector<Draft> conversation_drafts(const RequestGeneratorConfig& config);
 
 /// The registries of `request_generator.interval_generator.name` and `...length_generator.name`.
 const std::vector<IntervalGeneratorPlugin>& interval_generators();

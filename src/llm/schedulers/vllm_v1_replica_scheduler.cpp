@@ -2,26 +2,31 @@
 // vLLM v1's FCFS scheduling step and prefix caching (vllm/v1/core/sched/scheduler.py schedule(),
 // vllm/v1/core/kv_cache_manager.py, block_pool.py; rule by rule in docs/vllm-v1.md).
 #include <algorithm>
+#include <cctype>
 
 #include "llmsim/llm/block_hash.hpp"
 #include "llmsim/util/assert.hpp"
 #include "replica_schedulers.hpp"
 
+namespace llmsim::llm {
+
+VllmV1Limits vllm_v1_default_limits(const DeviceSpec& device) {
+  std::string name = device.name;
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool large = device.total_memory_gb >= 70 && name.find("a100") == std::string::npos;
+  return large ? VllmV1Limits{8192, 1024} : VllmV1Limits{2048, 256};
+}
+
+}  // namespace llmsim::llm
+
 namespace llmsim::llm::detail {
-
-namespace {
-
-// vLLM's defaults for its OpenAI-compatible server (engine/arg_utils.py): GPUs of at least 70 GiB other than
-// the A100 get 8192 tokens and 1024 sequences per step, others 2048 and 256.
-bool large_gpu(const DeviceSpec& d) { return d.total_memory_gb >= 70 && d.name.rfind("a100", 0) != 0; }
-
-}  // namespace
 
 VllmV1ReplicaScheduler::VllmV1ReplicaScheduler(const ReplicaSchedulerConfig& config, const ReplicaConfig& replica,
                                                std::int64_t max_request_tokens, RequestStore& requests)
     : ReplicaScheduler(config, replica, max_request_tokens, requests),
-      max_num_batched_tokens_(config.max_num_batched_tokens.value_or(large_gpu(replica.device) ? 8192 : 2048)),
-      max_num_seqs_(config.max_num_seqs.value_or(large_gpu(replica.device) ? 1024 : 256)),
+      max_num_batched_tokens_(
+          config.max_num_batched_tokens.value_or(vllm_v1_default_limits(replica.device).max_num_batched_tokens)),
+      max_num_seqs_(config.max_num_seqs.value_or(vllm_v1_default_limits(replica.device).max_num_seqs)),
       pool_(num_blocks(), config.enable_prefix_caching) {}
 
 std::optional<PrefixCacheStats> VllmV1ReplicaScheduler::prefix_cache_stats() const {
@@ -78,9 +83,14 @@ std::optional<Batch> VllmV1ReplicaScheduler::get_next_batch() {
     if (!allocate_slots(id, cached + n, hits)) break;
     request_queue_.pop_front();
     running_.push_back(id);
-    ++stats_.lookups;
-    stats_.lookup_tokens += r.num_prefill_tokens();
-    stats_.hit_tokens += cached;
+    if (r.num_restarts() == 0) {
+      ++stats_.lookups;
+      stats_.lookup_tokens += r.num_prefill_tokens();
+      stats_.hit_tokens += cached;
+    } else {
+      stats_.resumed_lookup_tokens += r.num_prefill_tokens();
+      stats_.resumed_hit_tokens += cached;
+    }
     if (cached > 0) r.skip_cached_tokens(cached);
     cache_full_blocks(id, cached + n);
     add(id, n);
@@ -143,7 +153,7 @@ void VllmV1ReplicaScheduler::free_request(RequestId id) {
 void VllmV1ReplicaScheduler::preempt(RequestId id) {
   running_.erase(std::find(running_.begin(), running_.end(), id));
   free_request(id);
-  request(id).restart();
+  request(id).recompute_from_scratch();
   request_queue_.push_front(id);
 }
 

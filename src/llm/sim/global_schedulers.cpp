@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 // round_robin, random and lor routing policies (Vidur vidur/scheduler/global_scheduler/*; spec 6).
 #include <algorithm>
+#include <list>
+#include <unordered_map>
 
+#include "llmsim/llm/block_hash.hpp"
 #include "llmsim/llm/global_scheduler.hpp"
+#include "llmsim/llm/rng_purposes.hpp"
 #include "llmsim/util/error.hpp"
 #include "llmsim/util/mt19937.hpp"
 
 namespace llmsim::llm {
 
 namespace {
-
-constexpr std::uint32_t kRandomRouterPurpose = 1;
 
 /// replica = counter % N; the counter persists for the whole run.
 class RoundRobinGlobalScheduler final : public GlobalScheduler {
@@ -32,7 +34,7 @@ class RoundRobinGlobalScheduler final : public GlobalScheduler {
 /// own (seeded from the simulation seed), not the one the request generator left behind (spec 11 item 31).
 class RandomGlobalScheduler final : public GlobalScheduler {
  public:
-  explicit RandomGlobalScheduler(std::uint64_t seed) : rng_(make_rng_stream(seed, 0, kRandomRouterPurpose)) {}
+  explicit RandomGlobalScheduler(std::uint64_t seed) : rng_(make_rng_stream(seed, 0, purpose(RngPurpose::random_router))) {}
   std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
@@ -46,42 +48,179 @@ class RandomGlobalScheduler final : public GlobalScheduler {
   Mt19937 rng_;
 };
 
+/// Pending counts as the load view reports them (incremented locally as requests are routed).
+std::vector<std::size_t> pending_counts(const ReplicaLoadView& load) {
+  std::vector<std::size_t> pending(static_cast<std::size_t>(load.num_replicas()));
+  for (std::size_t r = 0; r < pending.size(); ++r) pending[r] = load.pending_requests(static_cast<ReplicaId>(r));
+  return pending;
+}
+
+/// Outstanding (pending + running) counts as the load view reports them.
+std::vector<std::size_t> outstanding_counts(const ReplicaLoadView& load) {
+  std::vector<std::size_t> n(static_cast<std::size_t>(load.num_replicas()));
+  for (std::size_t r = 0; r < n.size(); ++r) n[r] = load.outstanding_requests(static_cast<ReplicaId>(r));
+  return n;
+}
+
+ReplicaId least_pending(std::vector<std::size_t>& pending) {
+  const auto best = std::min_element(pending.begin(), pending.end());
+  return static_cast<ReplicaId>(best - pending.begin());
+}
+
 /// Least outstanding requests, as Vidur defines it: a snapshot of pending-queue lengths, lowest id on ties,
 /// incremented locally per routed request (spec 6; the queue-length-only signal is Vidur's, kept for parity).
 class LorGlobalScheduler final : public GlobalScheduler {
  public:
   std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
-    std::vector<std::size_t> pending(static_cast<std::size_t>(load.num_replicas()));
-    for (std::size_t r = 0; r < pending.size(); ++r) pending[r] = load.pending_requests(static_cast<ReplicaId>(r));
+    std::vector<std::size_t> pending = pending_counts(load);
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
     for (std::size_t i = 0; i < queue.size(); ++i) {
-      const auto best = std::min_element(pending.begin(), pending.end());
-      ++*best;
-      out.push_back(static_cast<ReplicaId>(best - pending.begin()));
+      const ReplicaId r = least_pending(pending);
+      ++pending[static_cast<std::size_t>(r)];
+      out.push_back(r);
     }
     return out;
   }
 };
 
+/// Session affinity: every request of a session (stream key) goes where its session's first request went, which
+/// went to the replica with the fewest outstanding requests; requests of no session go there too.
+class SessionAffinityGlobalScheduler final : public GlobalScheduler {
+ public:
+  explicit SessionAffinityGlobalScheduler(const RequestStore& requests) : requests_(requests) {}
+  std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
+    std::vector<std::size_t> pending = outstanding_counts(load);
+    std::vector<ReplicaId> out;
+    out.reserve(queue.size());
+    for (RequestId id : queue) {
+      const std::uint64_t session = requests_[static_cast<std::size_t>(id)].content().stream_key;
+      ReplicaId r = -1;
+      if (session != 0) {
+        const auto [it, first] = home_.try_emplace(session, -1);
+        if (first) it->second = least_pending(pending);
+        r = it->second;
+      } else {
+        r = least_pending(pending);
+      }
+      ++pending[static_cast<std::size_t>(r)];
+      out.push_back(r);
+    }
+    return out;
+  }
+
+ private:
+  const RequestStore& requests_;
+  std::unordered_map<std::uint64_t, ReplicaId> home_;
+};
+
+/// Prefix-aware: the router remembers the prompt blocks it sent to each replica (an LRU index as large as a
+/// replica's KV cache; it does not see the replicas' evictions) and picks the replica with the highest
+/// cache_weight x (leading prompt blocks it holds / prompt blocks) - load_weight x outstanding / (1 + max
+/// outstanding); ties go to the lowest id.
+class PrefixAwareGlobalScheduler final : public GlobalScheduler {
+ public:
+  PrefixAwareGlobalScheduler(const GlobalSchedulerConfig& config, const RoutingContext& context)
+      : config_(config), context_(context) {}
+  std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
+    if (index_.empty()) index_.resize(static_cast<std::size_t>(load.num_replicas()));
+    std::vector<std::size_t> pending = outstanding_counts(load);
+    std::vector<ReplicaId> out;
+    out.reserve(queue.size());
+    for (RequestId id : queue) {
+      const Request& request = (*context_.requests)[static_cast<std::size_t>(id)];
+      std::vector<std::uint64_t> blocks;
+      extend_block_hashes(blocks, request.content(), id, request.num_prefill_tokens(), context_.block_size);
+      const double max_pending = static_cast<double>(*std::max_element(pending.begin(), pending.end()));
+      ReplicaId best = 0;
+      double best_score = -1e300;
+      for (std::size_t r = 0; r < pending.size(); ++r) {
+        const double hit = blocks.empty() ? 0.0
+                                          : static_cast<double>(index_[r].leading_hits(blocks)) /
+                                                static_cast<double>(blocks.size());
+        const double score = config_.cache_weight * hit -
+                             config_.load_weight * static_cast<double>(pending[r]) / (1.0 + max_pending);
+        if (score > best_score) {
+          best_score = score;
+          best = static_cast<ReplicaId>(r);
+        }
+      }
+      index_[static_cast<std::size_t>(best)].insert(blocks, context_.blocks_per_replica);
+      ++pending[static_cast<std::size_t>(best)];
+      out.push_back(best);
+    }
+    return out;
+  }
+
+ private:
+  /// Block hashes in least-recently-routed order.
+  class LruIndex {
+   public:
+    std::size_t leading_hits(const std::vector<std::uint64_t>& blocks) const {
+      std::size_t n = 0;
+      while (n < blocks.size() && where_.contains(blocks[n])) ++n;
+      return n;
+    }
+    void insert(const std::vector<std::uint64_t>& blocks, std::int64_t capacity) {
+      for (std::uint64_t b : blocks) {
+        const auto it = where_.find(b);
+        if (it != where_.end()) order_.erase(it->second);
+        order_.push_back(b);
+        where_[b] = std::prev(order_.end());
+      }
+      while (static_cast<std::int64_t>(order_.size()) > capacity) {
+        where_.erase(order_.front());
+        order_.pop_front();
+      }
+    }
+
+   private:
+    std::list<std::uint64_t> order_;
+    std::unordered_map<std::uint64_t, std::list<std::uint64_t>::iterator> where_;
+  };
+
+  GlobalSchedulerConfig config_;
+  RoutingContext context_;
+  std::vector<LruIndex> index_;
+};
+
 }  // namespace
 
 const std::vector<GlobalSchedulerPlugin>& global_schedulers() {
+  using Made = std::unique_ptr<GlobalScheduler>;
   static const std::vector<GlobalSchedulerPlugin> all{
       {{"round_robin", {}, "requests to replicas in turn"},
-       [](std::uint64_t) -> std::unique_ptr<GlobalScheduler> { return std::make_unique<RoundRobinGlobalScheduler>(); }},
+       [](const GlobalSchedulerConfig&, const RoutingContext&) -> Made {
+         return std::make_unique<RoundRobinGlobalScheduler>();
+       }},
       {{"random", {}, "a uniformly random replica per request (its own stream of the seed)"},
-       [](std::uint64_t seed) -> std::unique_ptr<GlobalScheduler> {
-         return std::make_unique<RandomGlobalScheduler>(seed);
+       [](const GlobalSchedulerConfig&, const RoutingContext& c) -> Made {
+         return std::make_unique<RandomGlobalScheduler>(c.seed);
        }},
       {{"lor", {}, "least outstanding requests: the replica with the fewest pending requests"},
-       [](std::uint64_t) -> std::unique_ptr<GlobalScheduler> { return std::make_unique<LorGlobalScheduler>(); }},
+       [](const GlobalSchedulerConfig&, const RoutingContext&) -> Made {
+         return std::make_unique<LorGlobalScheduler>();
+       }},
+      {{"session_affinity", {}, "every turn of a session to its first turn's replica (chosen as lor)"},
+       [](const GlobalSchedulerConfig&, const RoutingContext& c) -> Made {
+         return std::make_unique<SessionAffinityGlobalScheduler>(*c.requests);
+       }},
+      {{"prefix_aware", {"cache_weight", "load_weight"},
+        "the replica with the best mix of expected prefix-cache hit (router-side index) and low pending load"},
+       [](const GlobalSchedulerConfig& g, const RoutingContext& c) -> Made {
+         return std::make_unique<PrefixAwareGlobalScheduler>(g, c);
+       }},
   };
   return all;
 }
 
-std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config, std::uint64_t seed) {
-  return find_plugin(global_schedulers(), config.name, "cluster.global_scheduler.name").make(seed);
+bool routes_on_outstanding_requests(const GlobalSchedulerConfig& config) {
+  return config.name == "session_affinity" || config.name == "prefix_aware";
+}
+
+std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config,
+                                                       const RoutingContext& context) {
+  return find_plugin(global_schedulers(), config.name, "cluster.global_scheduler.name").make(config, context);
 }
 
 }  // namespace llmsim::llm

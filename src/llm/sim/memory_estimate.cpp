@@ -29,13 +29,15 @@ MemoryEstimate estimate_memory(const SimulationConfig& config) {
   const RequestGeneratorConfig& g = config.request_generator;
   MemoryEstimate e;
   e.replicas = config.cluster.num_replicas;
-  if (g.name != "synthetic") return e;
-  double n = g.num_requests ? static_cast<double>(*g.num_requests) : 0.0;
+  if (g.name == "trace_replay") return e;
+  // Synthetic: requests; conversations: sessions, each of up to max_turns requests.
+  const std::optional<std::int64_t> count = g.name == "synthetic" ? g.num_requests : g.conversation.num_sessions;
+  double n = count ? static_cast<double>(*count) : 0.0;
   if (g.duration && g.arrives_at_qps()) {
     const double by_duration = *g.duration * g.interval.qps;
-    n = g.num_requests ? std::min(n, by_duration) : by_duration;
+    n = count ? std::min(n, by_duration) : by_duration;
   }
-  e.requests = n;
+  e.requests = g.name == "synthetic" ? n : n * static_cast<double>(g.conversation.max_turns);
   return e;
 }
 

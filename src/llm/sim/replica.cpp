@@ -24,8 +24,9 @@ void Replica::finish(SimulationResults& out) {
   if (!cache) return;
   const double rate =
       cache->lookup_tokens > 0 ? static_cast<double>(cache->hit_tokens) / static_cast<double>(cache->lookup_tokens) : 0;
-  out.prefix_cache.push_back(
-      PrefixCacheRecord{id_, 0, cache->lookups, cache->lookup_tokens, cache->hit_tokens, cache->evictions, rate});
+  out.prefix_cache.push_back(PrefixCacheRecord{id_, 0, cache->lookups, cache->lookup_tokens, cache->hit_tokens,
+                                               cache->resumed_lookup_tokens, cache->resumed_hit_tokens,
+                                               cache->evictions, rate});
   for (RequestId r : served_) {
     out.cached_tokens.push_back(CachedTokensRecord{r, requests_[static_cast<std::size_t>(r)].num_cached_tokens()});
   }
@@ -38,6 +39,7 @@ void Replica::handle(const des::Event& event, des::Engine& engine) {
     case kEventDispatch:
       scheduler_->add_request(event.a);
       served_.push_back(event.a);
+      ++outstanding_;
       metrics_.on_request_routed();
       request_schedule(engine);
       break;
@@ -83,10 +85,13 @@ void Replica::report_load(des::Engine& engine) {
   // Every change of the pending queue is followed by a scheduling round at the same instant, so this is the
   // one place to report it (dispatches add, admissions remove, restarts re-add).
   const std::size_t pending = scheduler_->num_pending_requests();
-  if (notice_latency_ == 0 || pending == reported_pending_) return;
+  const std::size_t outstanding = report_outstanding_ ? outstanding_ : 0;
+  if (notice_latency_ == 0 || (pending == reported_pending_ && outstanding == reported_outstanding_)) return;
   reported_pending_ = pending;
+  reported_outstanding_ = outstanding;
+  LLMSIM_ASSERT(pending < (std::size_t{1} << 32) && outstanding < (std::size_t{1} << 31), "load notice overflow");
   engine.schedule(self_, router_, engine.now() + notice_latency_, kPhaseLoadNotice, kEventLoadNotice, id_,
-                  static_cast<std::int64_t>(pending));
+                  static_cast<std::int64_t>(pending | (outstanding << 32)));
 }
 
 std::size_t Replica::store_batch(Batch batch) {
@@ -146,6 +151,7 @@ void Replica::on_batch_end(std::size_t slot, des::Engine& engine) {
     Request& request = requests_[static_cast<std::size_t>(batch.requests[i])];
     request.on_batch_end(engine.now(), batch.num_tokens[i]);
     metrics_.on_request_iteration_end(request, engine.now());
+    if (request.completed()) --outstanding_;
   }
   running_requests_ -= static_cast<std::int64_t>(batch.size());
   scheduler_->on_batch_end(batch);

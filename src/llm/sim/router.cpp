@@ -37,8 +37,9 @@ void Router::handle(const des::Event& event, des::Engine& engine) {
     case kEventGlobalSchedule:
       on_global_schedule(engine);
       break;
-    case kEventLoadNotice:
-      reported_.pending_[static_cast<std::size_t>(event.a)] = static_cast<std::size_t>(event.b);
+    case kEventLoadNotice:  // b = pending + outstanding x 2^32 (LoadNotice in sim_events.hpp)
+      reported_.pending_[static_cast<std::size_t>(event.a)] = static_cast<std::size_t>(event.b & 0xffffffff);
+      reported_.outstanding_[static_cast<std::size_t>(event.a)] = static_cast<std::size_t>(event.b >> 32);
       break;
     default:
       LLMSIM_ASSERT(false, "router received an unknown event kind");

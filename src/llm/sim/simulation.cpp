@@ -38,6 +38,9 @@ class Simulation::LoadView final : public ReplicaLoadView {
   std::size_t pending_requests(ReplicaId r) const override {
     return replicas_[static_cast<std::size_t>(r)]->scheduler().num_pending_requests();
   }
+  std::size_t outstanding_requests(ReplicaId r) const override {
+    return replicas_[static_cast<std::size_t>(r)]->outstanding_requests();
+  }
 
  private:
   const std::vector<std::unique_ptr<Replica>>& replicas_;
@@ -66,8 +69,10 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   std::vector<int> owner{0};
   if (rank_ == 0) {
     if (latency == 0) load_view_ = std::make_unique<LoadView>(replicas_);
-    router_ = std::make_unique<Router>(
-        requests_, make_global_scheduler(config.cluster.global_scheduler, config.seed), load_view_.get(), n);
+    const ReplicaPlan plan = plan_replica(config.cluster.replica, config.cluster.replica_scheduler, max_tokens);
+    const RoutingContext context{config.seed, &requests_, plan.block_size, plan.num_blocks};
+    router_ = std::make_unique<Router>(requests_, make_global_scheduler(config.cluster.global_scheduler, context),
+                                       load_view_.get(), n);
   }
   auto add = [&](des::Entity* real) {
     if (real) return engine_.add_entity(*real);
@@ -78,8 +83,11 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   std::vector<des::EntityId> replica_ids;
   for (int r = 0; r < n; ++r) {
     replica_ids.push_back(add(replicas_[static_cast<std::size_t>(r)].get()));
-    if (replicas_[static_cast<std::size_t>(r)]) replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity,
-                                                 latency == 0 ? 0 : config.cluster.routing.load_notice_delay());
+    if (replicas_[static_cast<std::size_t>(r)]) {
+      replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity,
+                                                     latency == 0 ? 0 : config.cluster.routing.load_notice_delay(),
+                                                     routes_on_outstanding_requests(config.cluster.global_scheduler));
+    }
     owner.push_back(replica_owner_[static_cast<std::size_t>(r)]);
   }
   if (router_) router_->attach(kRouterEntity, std::move(replica_ids), config.cluster.routing);

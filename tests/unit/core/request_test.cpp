@@ -66,11 +66,19 @@ TEST(Request, RestartTurnsSeenTokensIntoPromptAndKeepsFirstSchedule) {
   EXPECT_EQ(r.prefill_completed_at(), 2);  // only the first prefill completion counts
 }
 
-TEST(Request, RestartInTheMiddleOfAChunkedPrefillKeepsThePrompt) {
+TEST(Request, VidurRestartInTheMiddleOfAChunkedPrefillShortensThePrompt) {
+  Request r(0, RequestSpec{0, 100, 5});
+  r.on_batch_end(2, 64);
+  r.restart();
+  EXPECT_EQ(r.num_prefill_tokens(), 64);
+  EXPECT_EQ(r.num_decode_tokens(), 41);
+}
+
+TEST(Request, RecomputeInTheMiddleOfAChunkedPrefillKeepsThePrompt) {
   Request r(0, RequestSpec{0, 100, 5});
   r.on_batch_schedule(1);
   r.on_batch_end(2, 64);  // first chunk
-  r.restart();
+  r.recompute_from_scratch();
   EXPECT_EQ(r.num_prefill_tokens(), 100);
   EXPECT_EQ(r.num_decode_tokens(), 5);
   EXPECT_EQ(r.num_processed_tokens(), 0);

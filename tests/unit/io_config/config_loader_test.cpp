@@ -185,6 +185,7 @@ TEST(ConfigLoader, RegistryKeysAreTheKeysTheLoaderAccepts) {
     }
   };
   check_section("request_generator", llm::request_generator_plugins());
+  check_section("cluster.global_scheduler", plugin_infos(llm::global_schedulers()));
   check_section("request_generator.interval_generator", llm::interval_generator_plugins());
   check_section("request_generator.length_generator", llm::length_generator_plugins());
   for (const auto& p : llm::predictors()) {
