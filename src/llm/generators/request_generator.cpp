@@ -75,6 +75,12 @@ std::vector<Draft> trace_replay_drafts(const RequestGeneratorConfig& c) {
   const std::vector<double> at = t.numeric_column("arrived_at");
   const std::vector<std::int64_t> ps = detail::scaled_token_counts(t, "num_prefill_tokens", c.prefill_scale_factor);
   const std::vector<std::int64_t> ds = detail::scaled_token_counts(t, "num_decode_tokens", c.decode_scale_factor);
+  // Optional session_id column: a session's rows share one token stream (each prompt holding the history).
+  std::vector<std::uint64_t> sessions(t.rows(), 0);
+  if (t.has_column("session_id")) {
+    const std::vector<std::string_view> ids = t.text_column("session_id");
+    for (std::size_t r = 0; r < ids.size(); ++r) sessions[r] = ids[r].empty() ? 0 : detail::session_key(ids[r]);
+  }
   std::vector<Draft> out;
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::int64_t d = std::max<std::int64_t>(1, ds[r]);
@@ -89,7 +95,7 @@ std::vector<Draft> trace_replay_drafts(const RequestGeneratorConfig& c) {
                        std::to_string(at[r]) + " is not an arrival time (seconds, >= 0 and, scaled, below " +
                        std::to_string(kMaxArrivalSeconds) + ")");
     }
-    out.push_back(Draft{at[r] * c.time_scale_factor, p, d, {}});
+    out.push_back(Draft{at[r] * c.time_scale_factor, p, d, TokenContent{0, 0, sessions[r]}});
   }
   return out;
 }

@@ -18,6 +18,12 @@ std::uint64_t family_key(std::int64_t f) {
   return z == 0 ? 1 : z;
 }
 
+std::uint64_t session_key(std::string_view id) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ULL;
+  return h == 0 ? 1 : h;
+}
+
 FamilyPicker::FamilyPicker(const SharedPrefixConfig& config) : cdf_(static_cast<std::size_t>(config.num_families)) {
   double total = 0;
   for (std::size_t f = 0; f < cdf_.size(); ++f) {

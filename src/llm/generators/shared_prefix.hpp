@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "llmsim/llm/config.hpp"
@@ -13,6 +14,9 @@ namespace llmsim::llm::detail {
 
 /// Key of family `f` (never 0, which means "unique").
 std::uint64_t family_key(std::int64_t f);
+
+/// Stream key of the session named `id` in a trace (FNV-1a of the text, never 0).
+std::uint64_t session_key(std::string_view id);
 
 /// Draws a family key, P(f) proportional to 1 / (f + 1)^theta (needs num_families >= 1).
 class FamilyPicker {

@@ -129,6 +129,20 @@ TEST(RequestGenerator, TraceReplayKeepsFileOrderAndShortensOnlyThePrompt) {
   EXPECT_EQ(r[1].num_decode_tokens, 20);
 }
 
+TEST(RequestGenerator, TraceSessionsShareATokenStreamPerSession) {
+  RequestGeneratorConfig c;
+  c.name = "trace_replay";
+  c.trace_file = write_file("sessions.csv",
+                            "arrived_at,num_prefill_tokens,num_decode_tokens,session_id\n"
+                            "0,50,10,chat-a\n1,40,10,chat-b\n2,120,10,chat-a\n3,30,5,\n");
+  const auto r = generate_requests(c);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_NE(r[0].content.stream_key, 0u);
+  EXPECT_EQ(r[0].content.stream_key, r[2].content.stream_key);
+  EXPECT_NE(r[0].content.stream_key, r[1].content.stream_key);
+  EXPECT_EQ(r[3].content.stream_key, 0u) << "no session: unique tokens";
+}
+
 TEST(RequestGenerator, BadTraceCellNamesFileLineAndColumn) {
   RequestGeneratorConfig c;
   c.name = "trace_replay";
