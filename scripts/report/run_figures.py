@@ -284,6 +284,7 @@ def operator_time(runs, out):
     y = np.arange(len(names))
     h = 0.8 / len(have)
     used = set()
+    widest = 0.0
     for j, (i, run) in enumerate(have):
         ops = run.operators.set_index("operator")
         left = np.zeros(len(names))
@@ -298,6 +299,7 @@ def operator_time(runs, out):
             ax.barh(y - 0.4 + h * (j + 0.5), v, h, left=left, color=figure.color(i), alpha=SOURCE_ALPHA[s],
                     hatch=HATCHES[s], edgecolor="black", lw=0.3)
             left += v
+        widest = max(widest, float(left.max()))
         ax.barh([np.nan], [0], color=figure.color(i), label=run.label)  # one legend entry per run
     for s in SOURCES:
         if s in used:
@@ -306,6 +308,7 @@ def operator_time(runs, out):
     ax.set_yticks(y)
     ax.set_yticklabels(names, fontsize=8)
     ax.invert_yaxis()
+    ax.set_xlim(0, 1.05 * widest)  # explicit: a zero-width segment at a bar's end would pin the axis to it
     title = "Simulated GPU time per operator, by prediction source"
     ax.set_title(title)
     ax.set_xlabel("simulated GPU time (s, summed over all replicas)")
