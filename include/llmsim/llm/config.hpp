@@ -59,7 +59,8 @@ struct ReplicaConfig {
   double memory_margin_fraction = 0.1;
 };
 
-/// Replica (per-replica batching) scheduler; `name` is one of vllm, sarathi, orca, faster_transformer, lightllm.
+/// Replica (per-replica batching) scheduler; `name` is one of replica_schedulers() (Vidur's vllm, sarathi, orca,
+/// faster_transformer, lightllm, and vllm_v1).
 struct ReplicaSchedulerConfig {
   std::string name = "sarathi";
   int batch_size_cap = 128;

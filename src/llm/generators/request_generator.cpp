@@ -120,7 +120,7 @@ const std::vector<RequestGeneratorPlugin>& request_generators() {
       {{"trace_replay",
         {"trace_file", "prefill_scale_factor", "decode_scale_factor", "time_scale_factor", "max_tokens", "seed",
          "shared_prefix"},
-        "the rows of a trace (arrived_at, num_prefill_tokens, num_decode_tokens) in file order"},
+        "the rows of a trace (arrived_at, num_prefill_tokens, num_decode_tokens, optional session_id) in file order"},
        trace_replay_drafts},
   };
   return all;

@@ -201,12 +201,14 @@ const std::vector<GlobalSchedulerPlugin>& global_schedulers() {
        [](const GlobalSchedulerConfig&, const RoutingContext&) -> Made {
          return std::make_unique<LorGlobalScheduler>();
        }},
-      {{"session_affinity", {}, "every turn of a session to its first turn's replica (chosen as lor)"},
+      {{"session_affinity", {},
+        "every turn of a session to its first turn's replica (the one with the fewest outstanding requests)"},
        [](const GlobalSchedulerConfig&, const RoutingContext& c) -> Made {
          return std::make_unique<SessionAffinityGlobalScheduler>(*c.requests);
        }},
       {{"prefix_aware", {"cache_weight", "load_weight"},
-        "the replica with the best mix of expected prefix-cache hit (router-side index) and low pending load"},
+        "the replica with the best mix of expected prefix-cache hit (router-side index) and few outstanding "
+        "requests"},
        [](const GlobalSchedulerConfig& g, const RoutingContext& c) -> Made {
          return std::make_unique<PrefixAwareGlobalScheduler>(g, c);
        }},
