@@ -21,14 +21,13 @@ Exit 0 when every check holds, 1 otherwise (the reason is printed). The shared c
 """
 import argparse
 import re
-import sys
 from pathlib import Path
 
 import h5py
 import numpy as np
 
 from report_checks import (FORMAT_VERSION, MS, RUN_PNGS, SWEEP_PNGS, TOKENS_AND_SERIES, cells_of, check,
-                           check_files, check_run_rows, check_value, expected_percentiles, run)
+                           check_files, check_run_rows, check_value, expected_percentiles, run, run_checks)
 
 # metric -> how its line of llmsim's run summary starts (the label, then P50 P90 P99 and the unit)
 LLMSIM_LINES = {"ttft": "TTFT (prefill_e2e_time)", "tpot": "TPOT (", "itl": "ITL (inter-token latency)",
@@ -167,8 +166,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except AssertionError as e:
-        print(f"check failed: {e}", file=sys.stderr)
-        sys.exit(1)
+    run_checks(main)

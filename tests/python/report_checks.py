@@ -10,6 +10,7 @@ Each check raises AssertionError with the reason.
 import base64
 import struct
 import subprocess
+import sys
 from html.parser import HTMLParser
 
 import h5py
@@ -194,3 +195,12 @@ def check_run_rows(page, files, printed=None):
                       f"{label}: {key} printed as {cells[key][1]} in the report, {printed[label][key]} by llmsim")
         check(f"{label}: the file" not in page.notes_text,
               f"{label}: the page warns about /summary: {page.notes_text}")
+
+
+def run_checks(main):
+    """Exit with main()'s status; a failed check (AssertionError) prints its reason and exits 1."""
+    try:
+        sys.exit(main())
+    except AssertionError as e:
+        print(f"check failed: {e}", file=sys.stderr)
+        sys.exit(1)
