@@ -20,6 +20,10 @@ inline constexpr double kPeakBytesPerBatch = 256;
 /// One stored output token (metrics.store_token_completion_metrics) and one time-series row (store_time_series).
 inline constexpr double kPeakBytesPerToken = 64;
 inline constexpr double kPeakBytesPerTimeSeriesRow = 80;
+/// Per KV block of a vllm_v1 replica (block pool arrays and a cached-content index entry), and per block of a
+/// replica in the prefix_aware router's index.
+inline constexpr double kPeakBytesPerCachedBlock = 96;
+inline constexpr double kPeakBytesPerRoutedBlock = 80;
 
 struct MemoryEstimate {
   double requests = 0;  ///< number of requests (expected, before generation)
@@ -27,6 +31,7 @@ struct MemoryEstimate {
   double tokens = 0;    ///< stored output tokens (0 without token metrics)
   double time_series_rows = 0;  ///< upper bound on time-series rows (0 without time series)
   int replicas = 0;
+  double block_bytes_per_replica = 0;  ///< prefix-cache and router-index bookkeeping per replica
   double bytes() const;
   /// e.g. "5.5 GiB (1000000 requests x 0.5 KiB, 16 replicas x 4 KiB, up to 2.1e7 stored batches x 0.2 KiB)".
   std::string describe() const;

@@ -2,6 +2,8 @@
 // Peak-memory estimates from the config and the generated requests.
 #include "llmsim/llm/memory_estimate.hpp"
 
+#include "llmsim/llm/memory_planner.hpp"
+
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
@@ -9,7 +11,8 @@
 namespace llmsim::llm {
 
 double MemoryEstimate::bytes() const {
-  return requests * kPeakBytesPerRequest + replicas * kPeakBytesPerReplica + batches * kPeakBytesPerBatch +
+  return requests * kPeakBytesPerRequest + replicas * (kPeakBytesPerReplica + block_bytes_per_replica) +
+         batches * kPeakBytesPerBatch +
          tokens * kPeakBytesPerToken + time_series_rows * kPeakBytesPerTimeSeriesRow;
 }
 
@@ -18,6 +21,9 @@ std::string MemoryEstimate::describe() const {
                                 bytes() / 1073741824.0, requests, kPeakBytesPerRequest / 1024, replicas,
                                 kPeakBytesPerReplica / 1024);
   if (batches > 0) out += fmt::format(", up to {:.3g} stored batches x {:.1f} KiB", batches, kPeakBytesPerBatch / 1024);
+  if (block_bytes_per_replica > 0) {
+    out += fmt::format(", {:.0f} KiB of block bookkeeping per replica", block_bytes_per_replica / 1024);
+  }
   if (tokens > 0) out += fmt::format(", {:.3g} stored tokens x {:.0f} B", tokens, kPeakBytesPerToken);
   if (time_series_rows > 0) {
     out += fmt::format(", up to {:.3g} time-series rows x {:.0f} B", time_series_rows, kPeakBytesPerTimeSeriesRow);
@@ -25,10 +31,27 @@ std::string MemoryEstimate::describe() const {
   return out + ")";
 }
 
+namespace {
+
+// A vllm_v1 replica keeps a block pool and an index of cached content; the prefix_aware router an index of the
+// blocks it routed to each replica; both as large as a replica's KV cache.
+double block_bytes_per_replica(const SimulationConfig& config) {
+  const bool pool = config.cluster.replica_scheduler.name == "vllm_v1";
+  const bool index = config.cluster.global_scheduler.name == "prefix_aware";
+  if (!pool && !index) return 0;
+  const ReplicaPlan plan = plan_replica(config.cluster.replica, config.cluster.replica_scheduler,
+                                        config.request_generator.effective_max_tokens());
+  return static_cast<double>(plan.num_blocks) *
+         ((pool ? kPeakBytesPerCachedBlock : 0.0) + (index ? kPeakBytesPerRoutedBlock : 0.0));
+}
+
+}  // namespace
+
 MemoryEstimate estimate_memory(const SimulationConfig& config) {
   const RequestGeneratorConfig& g = config.request_generator;
   MemoryEstimate e;
   e.replicas = config.cluster.num_replicas;
+  e.block_bytes_per_replica = block_bytes_per_replica(config);
   if (g.name == "trace_replay") return e;
   // Synthetic: requests; conversations: sessions, each of up to max_turns requests.
   const std::optional<std::int64_t> count = g.name == "synthetic" ? g.num_requests : g.conversation.num_sessions;
@@ -44,6 +67,7 @@ MemoryEstimate estimate_memory(const SimulationConfig& config) {
 MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector<RequestSpec>& requests) {
   MemoryEstimate e;
   e.replicas = config.cluster.num_replicas;
+  e.block_bytes_per_replica = block_bytes_per_replica(config);
   e.requests = static_cast<double>(requests.size());
   const MetricsConfig& m = config.metrics;
   if (m.store_batch_metrics || m.enable_chrome_trace || m.store_time_series) {
