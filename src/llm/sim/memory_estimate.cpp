@@ -2,11 +2,11 @@
 // Peak-memory estimates from the config and the generated requests.
 #include "llmsim/llm/memory_estimate.hpp"
 
-#include "llmsim/llm/memory_planner.hpp"
-
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
+
+#include "llmsim/llm/memory_planner.hpp"
 
 namespace llmsim::llm {
 
