@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// --predictor-cache DIR, shared by llmsim and llmsim-sweep: where trained predictor models are cached.
+// --predictor-cache DIR, shared by llmsim and llmsim-sweep: where trained predictor models and parsed prediction
+// tables are cached.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -14,8 +15,9 @@ inline void add_predictor_cache_option(CLI::App& app) {
   app.add_option_function<std::string>(
       "--predictor-cache",
       [](const std::string& dir) { ::setenv("LLMSIM_PREDICTOR_CACHE", dir.c_str(), 1); },
-      "Directory caching trained 'profiled' predictor models, keyed by the content of their inputs; 'none' "
-      "disables it (default: $LLMSIM_PREDICTOR_CACHE, else ~/.cache/llmsim/predictors)");
+      "Directory caching trained 'profiled' predictor models and parsed 'vidur_table' tables, keyed by the "
+      "content of their inputs; 'none' disables it (default: $LLMSIM_PREDICTOR_CACHE, else "
+      "~/.cache/llmsim/predictors)");
 }
 
 }  // namespace llmsim::app

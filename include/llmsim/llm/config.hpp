@@ -210,8 +210,9 @@ struct PredictorConfig {
   std::string table_dir;
   std::string profile_dir;
   int k_fold_cv_splits = 10;  ///< profiled: folds of the held-out error that picks each operator's model
-  /// profiled: where trained models are cached ("" = no cache). Not a config-file key: it never changes results,
-  /// so it comes from the command line (--predictor-cache) or the environment (LLMSIM_PREDICTOR_CACHE).
+  /// Where trained models (profiled) and parsed tables (vidur_table) are cached ("" = no cache). Not a config-file
+  /// key: it never changes results, so it comes from the command line (--predictor-cache) or the environment
+  /// (LLMSIM_PREDICTOR_CACHE).
   std::string cache_dir;
   int kv_cache_prediction_granularity = 64;
   int prediction_max_prefill_chunk_size = 4096;

@@ -13,6 +13,7 @@
 #include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/util/csv_table.hpp"
 #include "llmsim/util/error.hpp"
+#include "table_cache.hpp"
 
 namespace llmsim::llm::detail {
 
@@ -47,6 +48,18 @@ std::vector<double> prediction_column(const CsvTable& t) {
   return v;
 }
 
+// A cached table with `grid_size` grid integers and operator times in range, or nullopt (then the CSV is parsed).
+std::optional<CachedTable> cached(const std::string& cache_dir, const std::string& path, const char* kind,
+                                  std::size_t grid_size) {
+  if (cache_dir.empty()) return std::nullopt;
+  std::optional<CachedTable> c = load_cached_table(cache_dir, path, kind);
+  if (!c || c->grid.size() != grid_size || c->values.empty()) return std::nullopt;
+  for (double v : c->values) {
+    if (!(v >= 0 && v <= kMaxOperatorMs)) return std::nullopt;
+  }
+  return c;
+}
+
 // Checks that the grid is complete and regular: keys must be exactly the expected ones in row order.
 void expect_key(const CsvTable& t, std::size_t row, std::int64_t got, std::int64_t want, const char* col) {
   if (got != want) {
@@ -57,13 +70,18 @@ void expect_key(const CsvTable& t, std::size_t row, std::int64_t got, std::int64
 
 }  // namespace
 
-TokenTable::TokenTable(const std::string& path) : op_(op_of(path)) {
+TokenTable::TokenTable(const std::string& path, const std::string& cache_dir) : op_(op_of(path)) {
+  if (std::optional<CachedTable> c = cached(cache_dir, path, "tokens", 0)) {
+    values_ = std::move(c->values);
+    return;
+  }
   const CsvTable t = CsvTable::read(path);
   const std::vector<double> keys = t.numeric_column("num_tokens");
   for (std::size_t r = 0; r < t.rows(); ++r) {
     expect_key(t, r, as_int(keys[r], t, "num_tokens"), static_cast<std::int64_t>(r) + 1, "num_tokens");
   }
   values_ = prediction_column(t);
+  if (!cache_dir.empty()) store_cached_table(cache_dir, path, "tokens", CachedTable{{}, values_});
 }
 
 double TokenTable::at(std::int64_t tokens) const {
@@ -73,7 +91,24 @@ double TokenTable::at(std::int64_t tokens) const {
   return values_[static_cast<std::size_t>(tokens - 1)];
 }
 
-DecodeTable::DecodeTable(const std::string& path) {
+DecodeTable::DecodeTable(const std::string& path, const std::string& cache_dir) {
+  if (std::optional<CachedTable> c = cached(cache_dir, path, "decode", 3)) {
+    max_batch_ = c->grid[0];
+    max_kv_ = c->grid[1];
+    granularity_ = c->grid[2];
+    if (granularity_ > 0 && max_kv_ % granularity_ == 0 &&
+        c->values.size() == static_cast<std::size_t>(max_batch_ * (max_kv_ / granularity_ + 1))) {
+      values_ = std::move(c->values);
+      return;
+    }
+  }
+  parse(path);
+  if (!cache_dir.empty()) {
+    store_cached_table(cache_dir, path, "decode", CachedTable{{max_batch_, max_kv_, granularity_}, values_});
+  }
+}
+
+void DecodeTable::parse(const std::string& path) {
   const CsvTable t = CsvTable::read(path);
   const std::vector<double> bs = t.numeric_column("batch_size");
   const std::vector<double> kv = t.numeric_column("kv_cache_size");
@@ -105,7 +140,24 @@ double DecodeTable::at(std::int64_t batch_size, std::int64_t kv) const {
   return values_[static_cast<std::size_t>((batch_size - 1) * per_batch + kv / granularity_)];
 }
 
-PrefillTable::PrefillTable(const std::string& path) {
+PrefillTable::PrefillTable(const std::string& path, const std::string& cache_dir) {
+  if (std::optional<CachedTable> c = cached(cache_dir, path, "prefill", 3)) {
+    max_kv_ = c->grid[0];
+    max_chunk_ = c->grid[1];
+    granularity_ = c->grid[2];
+    if (granularity_ > 0 && max_kv_ % granularity_ == 0 &&
+        c->values.size() == static_cast<std::size_t>((max_kv_ / granularity_ + 1) * max_chunk_)) {
+      values_ = std::move(c->values);
+      return;
+    }
+  }
+  parse(path);
+  if (!cache_dir.empty()) {
+    store_cached_table(cache_dir, path, "prefill", CachedTable{{max_kv_, max_chunk_, granularity_}, values_});
+  }
+}
+
+void PrefillTable::parse(const std::string& path) {
   const CsvTable t = CsvTable::read(path);
   const std::vector<double> kv = t.numeric_column("kv_cache_size");
   const std::vector<double> sq = t.numeric_column("prefill_chunk_size_squared");

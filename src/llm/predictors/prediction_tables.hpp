@@ -8,11 +8,14 @@
 
 namespace llmsim::llm::detail {
 
+// Each table is parsed from `path` and validated, or read from the binary cache under `cache_dir` ("" = none)
+// where an earlier run left it for the same file content (table_cache.hpp).
+
 /// Table keyed by num_tokens = 1..max_tokens (linear operators, all_reduce, send_recv, kv-cache save).
 class TokenTable {
  public:
   TokenTable() = default;
-  explicit TokenTable(const std::string& path);
+  TokenTable(const std::string& path, const std::string& cache_dir);
   /// Value for `tokens`; throws InputError outside 1..max_tokens().
   double at(std::int64_t tokens) const;
   std::int64_t max_tokens() const { return static_cast<std::int64_t>(values_.size()); }
@@ -26,12 +29,13 @@ class TokenTable {
 class DecodeTable {
  public:
   DecodeTable() = default;
-  explicit DecodeTable(const std::string& path);
+  DecodeTable(const std::string& path, const std::string& cache_dir);
   double at(std::int64_t batch_size, std::int64_t kv) const;
   std::int64_t granularity() const { return granularity_; }
   std::string domain() const;
 
  private:
+  void parse(const std::string& path);
   std::vector<double> values_;
   std::int64_t max_batch_ = 0;
   std::int64_t max_kv_ = 0;
@@ -42,12 +46,13 @@ class DecodeTable {
 class PrefillTable {
  public:
   PrefillTable() = default;
-  explicit PrefillTable(const std::string& path);
+  PrefillTable(const std::string& path, const std::string& cache_dir);
   double at(std::int64_t kv, std::int64_t chunk) const;
   std::int64_t granularity() const { return granularity_; }
   std::string domain() const;
 
  private:
+  void parse(const std::string& path);
   std::vector<double> values_;
   std::int64_t max_kv_ = 0;
   std::int64_t max_chunk_ = 0;

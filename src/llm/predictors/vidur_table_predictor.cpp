@@ -35,11 +35,11 @@ VidurTablePredictor::VidurTablePredictor(const PredictorConfig& config, const Cl
     if (op == Op::send_recv && shape().num_stages == 1) continue;
     const std::string& file = files_[static_cast<std::size_t>(i)] = find_table_file(config.table_dir, op_name(op));
     if (op == Op::attn_decode) {
-      decode_ = DecodeTable(file);
+      decode_ = DecodeTable(file, config.cache_dir);
     } else if (op == Op::attn_prefill) {
-      prefill_ = PrefillTable(file);
+      prefill_ = PrefillTable(file, config.cache_dir);
     } else {
-      tokens_[static_cast<std::size_t>(i)].emplace(file);
+      tokens_[static_cast<std::size_t>(i)].emplace(file, config.cache_dir);
     }
   }
   const std::int64_t g = config.kv_cache_prediction_granularity;

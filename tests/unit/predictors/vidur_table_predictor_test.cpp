@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <tuple>
 #include <string>
 
 #include "llmsim/llm/execution_time.hpp"
@@ -119,6 +122,50 @@ TEST(VidurTablePredictor, PrefillUsesSumOfRoundedKvAndRootOfSquaredChunks) {
   const ExecutionTime e = predictor->predict(Batch({0, 1}, {3, 4}, store), store, 0);
   // K = ceil64(0) + ceil64(64) = 64; sqrt(9 + 16) = 5 -> (64, 25) = 6405; x 1.1.
   EXPECT_DOUBLE_EQ(e.attention_prefill, 6405 * 1.1);
+}
+
+TEST(VidurTablePredictor, ParsedTablesAreCachedByContentAndADamagedCacheIsIgnored) {
+  const fs::path dir = make_tables();
+  PredictorConfig config = tables(dir);
+  config.cache_dir = (dir / "cache").string();
+  RequestStore store;
+  add_request(store, 69, 70);
+  add_request(store, 100, 64);
+  const auto predict = [&] {
+    const auto p = make_execution_time_predictor(config, gqa_cluster());
+    const ExecutionTime d = p->predict(Batch({0}, {1}, store), store, 0);
+    const ExecutionTime f = p->predict(Batch({1}, {4}, store), store, 0);
+    return std::tuple(d.attention_decode, f.attention_prefill, f.mlp_up_proj);
+  };
+  const auto parsed = predict();  // parses the CSVs and writes the cache
+  EXPECT_DOUBLE_EQ(std::get<1>(parsed), 6404);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir / "cache" / "tables")) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 14u);  // 12 token tables, decode, prefill
+  EXPECT_EQ(predict(), parsed);  // from the cache
+  // The cache is what is read: a changed value there changes the prediction...
+  const fs::path prefill = *std::find_if(files.begin(), files.end(), [](const fs::path& f) {
+    return f.filename().string().find("-prefill.bin") != std::string::npos;
+  });
+  const auto size = fs::file_size(prefill);
+  {
+    std::fstream f(prefill, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size - 8 * (80 - 19)));  // 5 x 16 values; (kv 64, chunk 4) is the 20th
+    const double changed = 1.0;
+    f.write(reinterpret_cast<const char*>(&changed), sizeof changed);
+  }
+  EXPECT_DOUBLE_EQ(std::get<1>(predict()), 1.0);  // was (64, 4) = 6404
+  // ...while a truncated or out-of-range one is ignored and rewritten from the CSV.
+  fs::resize_file(prefill, size - 8);
+  EXPECT_EQ(predict(), parsed);
+  EXPECT_EQ(fs::file_size(prefill), size);
+  {
+    std::fstream f(prefill, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size - 8));
+    const double negative = -1.0;
+    f.write(reinterpret_cast<const char*>(&negative), sizeof negative);
+  }
+  EXPECT_EQ(predict(), parsed);
 }
 
 TEST(VidurTablePredictor, ModelTimeSumsTwoAllReducesPerLayerAndAddOnce) {
