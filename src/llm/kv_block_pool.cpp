@@ -12,15 +12,13 @@ KvBlockPool::KvBlockPool(std::int64_t num_blocks, bool caching)
       hash_(static_cast<std::size_t>(num_blocks), 0),
       has_hash_(static_cast<std::size_t>(num_blocks), 0),
       prev_(static_cast<std::size_t>(num_blocks), kNone),
-      next_(static_cast<std::size_t>(num_blocks), kNone) {
+      next_(static_cast<std::size_t>(num_blocks), kNone),
+      cached_(caching ? num_blocks : 0) {
   LLMSIM_ASSERT(num_blocks > 0 && num_blocks <= INT32_MAX, "a block pool needs 1..2^31-1 blocks");
   for (BlockId b = 0; b < static_cast<BlockId>(num_blocks); ++b) push_back(b);
 }
 
-BlockId KvBlockPool::find(std::uint64_t hash) const {
-  const auto it = cached_.find(hash);
-  return it == cached_.end() ? kNone : it->second;
-}
+BlockId KvBlockPool::find(std::uint64_t hash) const { return caching_ ? cached_.find(hash) : kNone; }
 
 void KvBlockPool::touch(BlockId block) {
   auto& ref = ref_[static_cast<std::size_t>(block)];
@@ -53,7 +51,7 @@ void KvBlockPool::cache(BlockId block, std::uint64_t hash) {
   const auto i = static_cast<std::size_t>(block);
   LLMSIM_ASSERT(ref_[i] > 0, "caching an unreferenced block");
   if (!caching_ || has_hash_[i]) return;
-  if (!cached_.emplace(hash, block).second) return;  // the first block with this content stays the cached one
+  if (!cached_.insert(hash, block)) return;  // the first block with this content stays the cached one
   hash_[i] = hash;
   has_hash_[i] = 1;
 }

@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
-namespace llmsim::llm {
+#include "llmsim/llm/block_hash_index.hpp"
 
-using BlockId = std::int32_t;
+namespace llmsim::llm {
 
 class KvBlockPool {
  public:
@@ -51,7 +50,8 @@ class KvBlockPool {
   BlockId tail_ = kNone;
   std::int64_t num_free_ = 0;
   std::int64_t evictions_ = 0;
-  std::unordered_map<std::uint64_t, BlockId> cached_;
+
+  BlockHashIndex cached_;
 };
 
 }  // namespace llmsim::llm

@@ -51,7 +51,13 @@ std::vector<double> prediction_column(const CsvTable& t) {
 // A cached table with `grid_size` grid integers and operator times in range, or nullopt (then the CSV is parsed).
 std::optional<CachedTable> cached(const std::string& cache_dir, const std::string& path, const char* kind,
                                   std::size_t grid_size) {
-  if (cache_dir.empty()) return std::nullopt;
+  // Only a regular file of a readable size is digested: anything else (a FIFO, a directory, a huge file) is left
+  // to CsvTable::read's error.
+  std::error_code ec;
+  if (cache_dir.empty() || !std::filesystem::is_regular_file(path, ec) ||
+      std::filesystem::file_size(path, ec) > (std::uintmax_t{256} << 20) || ec) {
+    return std::nullopt;
+  }
   std::optional<CachedTable> c = load_cached_table(cache_dir, path, kind);
   if (!c || c->grid.size() != grid_size || c->values.empty()) return std::nullopt;
   for (double v : c->values) {

@@ -2,8 +2,11 @@
 // Prefix caching by construction: block hash chains, reference counts, LRU eviction order.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "llmsim/llm/block_hash.hpp"
 #include "llmsim/llm/kv_block_pool.hpp"
+#include "llmsim/util/mt19937.hpp"
 
 namespace llmsim::llm {
 namespace {
@@ -43,6 +46,37 @@ TEST(BlockHash, SessionStreamsShareTheirHistoryAndUniqueRequestsShareNothing) {
   extend_block_hashes(h, {0, 0, 99}, 10, 20, 16);
   extend_block_hashes(h, {0, 0, 99}, 10, 90, 16);
   EXPECT_EQ(h, turn2);
+}
+
+TEST(BlockHashIndex, AgreesWithAStandardMapUnderCollidingInsertsAndErases) {
+  // 64 slots for up to 50 entries; keys share few home slots (low bits 0..7), so probe runs are long and erases
+  // must shift entries back across them and across the end of the table.
+  BlockHashIndex index(50);
+  std::map<std::uint64_t, BlockId> reference;
+  Mt19937 rng = Mt19937::python_seeded(5);
+  for (int step = 0; step < 20000; ++step) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(rng.randbelow(40)) << 32) | rng.randbelow(8) | 56;
+    const bool present = reference.contains(key);
+    if (present && rng.randbelow(2) == 0) {
+      index.erase(key);
+      reference.erase(key);
+    } else if (!present && reference.size() < 50) {
+      const auto block = static_cast<BlockId>(step % 1000);
+      ASSERT_TRUE(index.insert(key, block));
+      reference[key] = block;
+    } else if (present) {
+      EXPECT_FALSE(index.insert(key, 7));
+    }
+    if (step % 97 == 0) {
+      for (std::uint64_t k = 0; k < 40; ++k) {
+        for (std::uint64_t low = 56; low < 64; ++low) {
+          const std::uint64_t probe = (k << 32) | low;
+          const auto it = reference.find(probe);
+          ASSERT_EQ(index.find(probe), it == reference.end() ? -1 : it->second) << "step " << step;
+        }
+      }
+    }
+  }
 }
 
 TEST(KvBlockPool, ReferenceCountsKeepSharedBlocksUntilTheLastRelease) {
