@@ -94,7 +94,7 @@ int run(const CliOptions& options, des::Transport* transport) {
   auto log = make_logger("llmsim", opt.quiet, opt.log_level, rank, ranks, options.output_path + ".logs");
   const auto start = Clock::now();
   require_memory(llm::estimate_memory(config), opt.max_memory_gib);  // before generating the requests
-  const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
+  std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
   require_memory(llm::estimate_memory(config, requests), opt.max_memory_gib);
   const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
   log->info("simulating {} requests on {} replica(s) ({} / {}, TP{} PP{}) on {} rank(s)", requests.size(),
@@ -102,6 +102,7 @@ int run(const CliOptions& options, des::Transport* transport) {
             config.cluster.global_scheduler.name, config.cluster.replica.tensor_parallel_size,
             config.cluster.replica.num_pipeline_stages, ranks);
   llm::Simulation sim(config, requests, *predictor, transport, opt.partition);
+  std::vector<llm::RequestSpec>().swap(requests);  // the simulation holds its own request state
   auto last_report = Clock::now();
   const auto progress = [&](const llm::Progress& p) {
     const auto now = Clock::now();
