@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "llmsim/util/hashing.hpp"
+
 namespace llmsim::llm {
 
 namespace {
@@ -11,10 +13,7 @@ namespace {
 constexpr std::uint64_t kUniqueStreamSalt = 0x9e3779b97f4a7c15ULL;
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  std::uint64_t z = h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return splitmix64_mix(h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)));
 }
 
 // Tokens [lo, hi) of the stream `key`.

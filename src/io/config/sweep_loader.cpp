@@ -15,6 +15,7 @@
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/llm/result_stats.hpp"
 #include "llmsim/util/error.hpp"
+#include "llmsim/util/hashing.hpp"
 #include "yaml_section.hpp"
 
 namespace llmsim::io {
@@ -177,15 +178,6 @@ void check_searchable(const SweepPoint& p, const std::string& file) {
       throw ConfigError(file + ": capacity_search varies " + kQpsKey + " itself; remove the axis that sets it");
     }
   }
-}
-
-std::uint64_t fnv1a64(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
 }
 
 void relativise_paths(nlohmann::ordered_json& j, const std::filesystem::path& base) {

@@ -5,6 +5,7 @@
 
 #include "llmsim/llm/rng_purposes.hpp"
 #include "llmsim/util/error.hpp"
+#include "llmsim/util/hashing.hpp"
 #include "shared_prefix.hpp"
 #include "workload_generators.hpp"
 
@@ -14,10 +15,8 @@ namespace {
 
 // Stream key of a session's tokens (never 0, which means "unique").
 std::uint64_t session_key(std::uint64_t seed, std::int64_t session) {
-  std::uint64_t z = (seed << 32) ^ static_cast<std::uint64_t>(session) ^ 0x436f6e7665727331ULL;  // "Convers1"
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
+  const std::uint64_t z =
+      splitmix64_mix((seed << 32) ^ static_cast<std::uint64_t>(session) ^ 0x436f6e7665727331ULL);  // "Convers1"
   return z == 0 ? 1 : z;
 }
 

@@ -6,21 +6,18 @@
 #include <cmath>
 
 #include "llmsim/llm/rng_purposes.hpp"
+#include "llmsim/util/hashing.hpp"
 #include "llmsim/util/mt19937.hpp"
 
 namespace llmsim::llm::detail {
 
 std::uint64_t family_key(std::int64_t f) {
-  std::uint64_t z = static_cast<std::uint64_t>(f) + 0x53797374656d5031ULL;  // "SystemP1"
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
+  const std::uint64_t z = splitmix64_mix(static_cast<std::uint64_t>(f) + 0x53797374656d5031ULL);  // "SystemP1"
   return z == 0 ? 1 : z;
 }
 
 std::uint64_t session_key(std::string_view id) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ULL;
+  const std::uint64_t h = fnv1a64(id);
   return h == 0 ? 1 : h;
 }
 
