@@ -32,6 +32,9 @@ class GlobalScheduler {
  public:
   virtual ~GlobalScheduler() = default;
   virtual std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) = 0;
+  /// True for policies that weigh outstanding requests (then replicas also report those in their load notices);
+  /// Vidur's policies see only pending queues.
+  virtual bool routes_on_outstanding_requests() const { return false; }
 };
 
 /// What a policy may know besides the load: the seed of its own stream (random), the requests' prompts and
@@ -48,10 +51,6 @@ using GlobalSchedulerPlugin =
 
 /// The registry of routing policies (`cluster.global_scheduler.name`).
 const std::vector<GlobalSchedulerPlugin>& global_schedulers();
-
-/// True for policies that weigh outstanding requests (then replicas also report those in their load notices);
-/// Vidur's policies see only pending queues.
-bool routes_on_outstanding_requests(const GlobalSchedulerConfig& config);
 
 /// Creates the policy `config.name`. Throws ConfigError if unknown.
 std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config,

@@ -48,23 +48,18 @@ class RandomGlobalScheduler final : public GlobalScheduler {
   Mt19937 rng_;
 };
 
-/// Pending counts as the load view reports them (incremented locally as requests are routed).
-std::vector<std::size_t> pending_counts(const ReplicaLoadView& load) {
-  std::vector<std::size_t> pending(static_cast<std::size_t>(load.num_replicas()));
-  for (std::size_t r = 0; r < pending.size(); ++r) pending[r] = load.pending_requests(static_cast<ReplicaId>(r));
-  return pending;
-}
-
-/// Outstanding (pending + running) counts as the load view reports them.
-std::vector<std::size_t> outstanding_counts(const ReplicaLoadView& load) {
+/// Each replica's load as the view reports it, by `count` (pending or outstanding requests); policies increment
+/// it locally as they route.
+std::vector<std::size_t> load_counts(const ReplicaLoadView& load,
+                                     std::size_t (ReplicaLoadView::*count)(ReplicaId) const) {
   std::vector<std::size_t> n(static_cast<std::size_t>(load.num_replicas()));
-  for (std::size_t r = 0; r < n.size(); ++r) n[r] = load.outstanding_requests(static_cast<ReplicaId>(r));
+  for (std::size_t r = 0; r < n.size(); ++r) n[r] = (load.*count)(static_cast<ReplicaId>(r));
   return n;
 }
 
-ReplicaId least_pending(std::vector<std::size_t>& pending) {
-  const auto best = std::min_element(pending.begin(), pending.end());
-  return static_cast<ReplicaId>(best - pending.begin());
+/// The least loaded replica, the lowest id on ties.
+ReplicaId least_loaded(const std::vector<std::size_t>& counts) {
+  return static_cast<ReplicaId>(std::min_element(counts.begin(), counts.end()) - counts.begin());
 }
 
 /// Least outstanding requests, as Vidur defines it: a snapshot of pending-queue lengths, lowest id on ties,
@@ -72,11 +67,11 @@ ReplicaId least_pending(std::vector<std::size_t>& pending) {
 class LorGlobalScheduler final : public GlobalScheduler {
  public:
   std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
-    std::vector<std::size_t> pending = pending_counts(load);
+    std::vector<std::size_t> pending = load_counts(load, &ReplicaLoadView::pending_requests);
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
     for (std::size_t i = 0; i < queue.size(); ++i) {
-      const ReplicaId r = least_pending(pending);
+      const ReplicaId r = least_loaded(pending);
       ++pending[static_cast<std::size_t>(r)];
       out.push_back(r);
     }
@@ -89,8 +84,9 @@ class LorGlobalScheduler final : public GlobalScheduler {
 class SessionAffinityGlobalScheduler final : public GlobalScheduler {
  public:
   explicit SessionAffinityGlobalScheduler(const RequestStore& requests) : requests_(requests) {}
+  bool routes_on_outstanding_requests() const override { return true; }
   std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
-    std::vector<std::size_t> pending = outstanding_counts(load);
+    std::vector<std::size_t> outstanding = load_counts(load, &ReplicaLoadView::outstanding_requests);
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
     for (RequestId id : queue) {
@@ -98,12 +94,12 @@ class SessionAffinityGlobalScheduler final : public GlobalScheduler {
       ReplicaId r = -1;
       if (session != 0) {
         const auto [it, first] = home_.try_emplace(session, -1);
-        if (first) it->second = least_pending(pending);
+        if (first) it->second = least_loaded(outstanding);
         r = it->second;
       } else {
-        r = least_pending(pending);
+        r = least_loaded(outstanding);
       }
-      ++pending[static_cast<std::size_t>(r)];
+      ++outstanding[static_cast<std::size_t>(r)];
       out.push_back(r);
     }
     return out;
@@ -122,31 +118,32 @@ class PrefixAwareGlobalScheduler final : public GlobalScheduler {
  public:
   PrefixAwareGlobalScheduler(const GlobalSchedulerConfig& config, const RoutingContext& context)
       : config_(config), context_(context) {}
+  bool routes_on_outstanding_requests() const override { return true; }
   std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
     if (index_.empty()) index_.resize(static_cast<std::size_t>(load.num_replicas()));
-    std::vector<std::size_t> pending = outstanding_counts(load);
+    std::vector<std::size_t> outstanding = load_counts(load, &ReplicaLoadView::outstanding_requests);
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
     for (RequestId id : queue) {
       const Request& request = (*context_.requests)[static_cast<std::size_t>(id)];
       std::vector<std::uint64_t> blocks;
       extend_block_hashes(blocks, request.content(), id, request.num_prefill_tokens(), context_.block_size);
-      const double max_pending = static_cast<double>(*std::max_element(pending.begin(), pending.end()));
+      const double most = static_cast<double>(*std::max_element(outstanding.begin(), outstanding.end()));
       ReplicaId best = 0;
       double best_score = -1e300;
-      for (std::size_t r = 0; r < pending.size(); ++r) {
+      for (std::size_t r = 0; r < outstanding.size(); ++r) {
         const double hit = blocks.empty() ? 0.0
                                           : static_cast<double>(index_[r].leading_hits(blocks)) /
                                                 static_cast<double>(blocks.size());
         const double score = config_.cache_weight * hit -
-                             config_.load_weight * static_cast<double>(pending[r]) / (1.0 + max_pending);
+                             config_.load_weight * static_cast<double>(outstanding[r]) / (1.0 + most);
         if (score > best_score) {
           best_score = score;
           best = static_cast<ReplicaId>(r);
         }
       }
       index_[static_cast<std::size_t>(best)].insert(blocks, context_.blocks_per_replica);
-      ++pending[static_cast<std::size_t>(best)];
+      ++outstanding[static_cast<std::size_t>(best)];
       out.push_back(best);
     }
     return out;
@@ -214,10 +211,6 @@ const std::vector<GlobalSchedulerPlugin>& global_schedulers() {
        }},
   };
   return all;
-}
-
-bool routes_on_outstanding_requests(const GlobalSchedulerConfig& config) {
-  return config.name == "session_affinity" || config.name == "prefix_aware";
 }
 
 std::unique_ptr<GlobalScheduler> make_global_scheduler(const GlobalSchedulerConfig& config,

@@ -67,12 +67,14 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
                                         : nullptr);
   }
   std::vector<int> owner{0};
+  // Every rank builds the routing policy: its replicas must know which load it reads; rank 0's router runs it.
+  const ReplicaPlan plan = plan_replica(config.cluster.replica, config.cluster.replica_scheduler, max_tokens);
+  std::unique_ptr<GlobalScheduler> policy = make_global_scheduler(
+      config.cluster.global_scheduler, RoutingContext{config.seed, &requests_, plan.block_size, plan.num_blocks});
+  const bool report_outstanding = policy->routes_on_outstanding_requests();
   if (rank_ == 0) {
     if (latency == 0) load_view_ = std::make_unique<LoadView>(replicas_);
-    const ReplicaPlan plan = plan_replica(config.cluster.replica, config.cluster.replica_scheduler, max_tokens);
-    const RoutingContext context{config.seed, &requests_, plan.block_size, plan.num_blocks};
-    router_ = std::make_unique<Router>(requests_, make_global_scheduler(config.cluster.global_scheduler, context),
-                                       load_view_.get(), n);
+    router_ = std::make_unique<Router>(requests_, std::move(policy), load_view_.get(), n);
   }
   auto add = [&](des::Entity* real) {
     if (real) return engine_.add_entity(*real);
@@ -86,7 +88,7 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
     if (replicas_[static_cast<std::size_t>(r)]) {
       replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity,
                                                      latency == 0 ? 0 : config.cluster.routing.load_notice_delay(),
-                                                     routes_on_outstanding_requests(config.cluster.global_scheduler));
+                                                     report_outstanding);
     }
     owner.push_back(replica_owner_[static_cast<std::size_t>(r)]);
   }
