@@ -5,6 +5,7 @@ import math
 from html import escape
 
 from .metrics import QUANTILES, REQUEST_METRICS, SUMMARY_METRICS, percentile, throughputs
+from .results import config_pools
 
 STYLE = """
 body { font-family: sans-serif; margin: 1.5em; color: #222; }
@@ -87,6 +88,26 @@ def _cfg(config, *path, default=""):
     return config
 
 
+def _joined(pools, *path):
+    """The distinct values at `path` over the pools, in pool order, joined with '+' ("" when no pool has one)."""
+    values = []
+    for pool in pools:
+        v = _cfg(pool, *path, default=None)
+        if v is not None and v != "" and str(v) not in values:
+            values.append(str(v))
+    return "+".join(values)
+
+
+def predictor_name(config):
+    """The run's predictor: its pools' execution_time_predictor names, distinct ones joined with '+'."""
+    return _joined(config_pools(config), "execution_time_predictor", "name")
+
+
+def _total_replicas(pools):
+    counts = [p.get("num_replicas") for p in pools]
+    return sum(counts) if counts and all(isinstance(n, int) for n in counts) else ""
+
+
 def run_page(runs, out, plots, skipped, notes):
     title = "llmsim report: " + ", ".join(r.label for r in runs)
     html = [_head(title), _notes(notes), "<h2>Summary</h2>\n<div class=\"wide\">\n<table id=\"summary\">\n"]
@@ -110,8 +131,7 @@ def run_page(runs, out, plots, skipped, notes):
             v = m.values(run)
             for q in QUANTILES:
                 cells.append(num_cell(f"{m.key}_p{q}", None if v is None else percentile(v, q), ".4f"))
-        cells.append(text_cell(shares_text(_cfg(run.config, "execution_time_predictor", "name"),
-                                           run.predictor_shares)))
+        cells.append(text_cell(shares_text(predictor_name(run.config), run.predictor_shares)))
         html.append(f'<tr data-file="{escape(run.label)}">' + "".join(cells) + "</tr>\n")
     html.append("</table>\n</div>\n<p>Percentiles over completed requests, linear interpolation between closest "
                 "ranks, as llmsim's run summary prints them. TTFT: arrival to first output token "
@@ -121,6 +141,7 @@ def run_page(runs, out, plots, skipped, notes):
                 "their output tokens per second of makespan. Names and definitions: docs/hdf5-schema.md.</p>\n")
     html.append(_figures(out, plots, skipped))
     html.append(_runs_table(runs))
+    html.append(_pools_table(runs))
     html.append(_operators(runs))
     html.append("</body>\n</html>\n")
     return "".join(html)
@@ -133,22 +154,55 @@ def _runs_table(runs):
             "<th>ranks</th><th>events</th><th>time limit reached</th></tr>\n"]
     for run in runs:
         c = run.config
-        replica = _cfg(c, "cluster", "replica", default={})
+        pools = config_pools(c)  # several pools: their distinct values joined with '+', replicas summed
         cells = [run.label, run.path, run.format_version if run.format_version is not None else "",
-                 _cfg(replica, "model", "name"), _cfg(replica, "device", "name"), _cfg(c, "cluster", "num_replicas"),
-                 _cfg(replica, "tensor_parallel_size"), _cfg(replica, "num_pipeline_stages"),
-                 _cfg(c, "cluster", "replica_scheduler", "name"), _cfg(c, "cluster", "global_scheduler", "name"),
-                 _cfg(c, "execution_time_predictor", "name"),
+                 _joined(pools, "replica", "model", "name"), _joined(pools, "replica", "device", "name"),
+                 _total_replicas(pools), _joined(pools, "replica", "tensor_parallel_size"),
+                 _joined(pools, "replica", "num_pipeline_stages"), _joined(pools, "replica_scheduler", "name"),
+                 _cfg(c, "cluster", "global_scheduler", "name"), _joined(pools, "execution_time_predictor", "name"),
                  _cfg(c, "request_generator", "interval_generator", "name") or _cfg(c, "request_generator", "name"),
                  _cfg(c, "request_generator", "interval_generator", "qps"), run.attrs.get("seed", ""),
                  run.attrs.get("num_ranks", ""), run.attrs.get("num_events", ""),
                  {0: "no", 1: "yes"}.get(run.attrs.get("time_limit_reached"), "")]
         rows.append("<tr>" + "".join(text_cell(x) for x in cells) + "</tr>\n")
     rows.append("</table>\n</div>\n")
+    if any(len(config_pools(run.config)) > 1 for run in runs):
+        rows.append("<p>A run with several pools of replicas shows each column's distinct values over its pools joined "
+                    "with '+' and the total of their replicas (per pool: the Pools table).</p>\n")
     return "".join(rows)
 
 
-OPERATOR_COLUMNS = (("operator", "operator", None), ("data", "data", None), ("method", "method", None),
+POOL_COLUMNS = (("num_replicas", "replicas", "d"), ("device", "device", None), ("tensor_parallel_size", "TP", "d"),
+                ("num_pipeline_stages", "PP", "d"), ("replica_scheduler", "replica scheduler", None),
+                ("num_requests", "requests", "d"), ("completed_requests", "completed", "d"),
+                ("busy_time_mean_percent", "busy (%)", ".2f"), ("memory_usage_mean_percent", "KV memory (%)", ".2f"),
+                ("cost_per_hour", "USD/hour", ".2f"))
+
+
+def _pools_table(runs):
+    """One row per run and pool (/pools), drawn only when a run has more than one pool."""
+    have = [r for r in runs if r.pools is not None and len(r.pools)]
+    if not any(len(r.pools) > 1 for r in have):
+        return ""
+    parts = ["<h2>Pools</h2>\n<div class=\"wide\">\n<table id=\"pools\">\n<tr><th>file</th><th>pool</th>" +
+             "".join(f"<th>{escape(h)}</th>" for _, h, _ in POOL_COLUMNS) + "</tr>\n"]
+    for run in have:
+        for _, row in run.pools.iterrows():
+            cells = [text_cell(run.label, "label"), text_cell(row.get("pool", ""))]
+            for col, _, spec in POOL_COLUMNS:
+                v = row.get(col)
+                if spec is None:
+                    cells.append(text_cell("" if v is None else v))
+                else:
+                    cells.append(num_cell(col, None if v is None else (int(v) if spec == "d" else float(v)), spec))
+            parts.append(f'<tr data-file="{escape(run.label)}">' + "".join(cells) + "</tr>\n")
+    parts.append("</table>\n</div>\n<p>One row per pool of replicas (/pools): requests routed to the pool and "
+                 "completed; busy: mean busy_time_percent of its replica stages; KV memory: mean of its replicas' "
+                 "memory_usage_mean_percent; USD/hour: its GPUs x the device's price per GPU-hour.</p>\n")
+    return "".join(parts)
+
+
+OPERATOR_COLUMNS = (("pool", "pool", None), ("operator", "operator", None), ("data", "data", None), ("method", "method", None),
                     ("heldout_mape_percent", "held-out MAPE (%)", ".2f"), ("samples", "samples", "d"),
                     ("domain", "profiled domain", None), ("share_of_gpu_time", "share of GPU time (%)", ".2f"))
 
@@ -162,7 +216,7 @@ def _operators(runs):
         ops = run.operators
         cols = [c for c in OPERATOR_COLUMNS if c[0] in ops.columns]
         parts.append(f"<details{' open' if len(have) == 1 else ''}><summary>{escape(run.label)}: "
-                     f"{escape(shares_text(_cfg(run.config, 'execution_time_predictor', 'name'), run.predictor_shares))}"
+                     f"{escape(shares_text(predictor_name(run.config), run.predictor_shares))}"
                      "</summary>\n<div class=\"wide\"><table>\n<tr>" +
                      "".join(f"<th>{escape(h)}</th>" for _, h, _ in cols) + "</tr>\n")
         for _, row in ops.iterrows():
@@ -213,7 +267,8 @@ def sweep_page(sweep, out, plots, skipped, chosen, how, frontier_ids, notes):
     tail = [c for c in (("mfu_mean_percent", "MFU mean (%)", ".2f", 1),
                         ("memory_usage_mean_percent", "KV memory mean (%)", ".2f", 1)) if c[0] in s.columns]
     html.append(f'<div class="wide{" tall" if len(s) > 20 else ""}">\n<table id="summary">\n<tr><th rowspan="2">#</th><th rowspan="2">configuration</th>'
-                '<th rowspan="2">id</th>' + "".join(f'<th rowspan="2">{escape(h)}</th>' for _, h, _, _ in numeric)
+                '<th rowspan="2">id</th>' + ('<th rowspan="2">pools</th>' if "pools" in s.columns else "")
+                + "".join(f'<th rowspan="2">{escape(h)}</th>' for _, h, _, _ in numeric)
                 + top + "".join(f'<th rowspan="2">{escape(h)}</th>' for _, h, _, _ in tail)
                 + ('<th rowspan="2">predictor</th>' if "predictor" in s.columns else "") + "</tr>\n<tr>" + sub
                 + "</tr>\n")
@@ -227,6 +282,8 @@ def sweep_page(sweep, out, plots, skipped, chosen, how, frontier_ids, notes):
         marks = ("*" if row["id"] in frontier_ids else "") + ("+" if row["id"] in plotted else "")
         cells = [num_cell("index", int(row["index"]), "d") if "index" in s else text_cell(""),
                  text_cell(f"{row['label']} {marks}".rstrip(), "label"), text_cell(row["id"])]
+        if "pools" in s.columns:
+            cells.append(text_cell(row["pools"], "label"))
         cells += [cell(col, row[col], spec) for col, _, spec, _ in numeric]
         for m in metrics:
             for q in QUANTILES:

@@ -82,7 +82,7 @@ def seconds(frame, column, units):
 @dataclass
 class Run:
     """One simulation's results: the four tables (None where the file has no such dataset), the predictor's
-    operator table and GPU-time shares, root attributes and the resolved config."""
+    operator table and GPU-time shares, the pools table, root attributes and the resolved config."""
     path: str
     label: str
     attrs: dict
@@ -98,6 +98,7 @@ class Run:
     timeseries: pd.DataFrame = None  # format 2, when the run stored per-replica time series
     operator_times: pd.DataFrame = None  # format 2
     summary: dict = None  # format 2: the /summary group's attributes
+    pools: pd.DataFrame = None  # /pools: one row per pool of replicas (files written since clusters have pools)
 
     @property
     def format_version(self):
@@ -117,6 +118,23 @@ class Run:
 
 def _attrs(obj):
     return {k: decode(v.item() if isinstance(v, np.generic) else v) for k, v in obj.attrs.items()}
+
+
+def config_pools(config):
+    """The resolved config's pools: cluster.pools (each {name, num_replicas, replica, replica_scheduler,
+    execution_time_predictor}); a config written before pools existed (cluster.num_replicas, cluster.replica,
+    cluster.replica_scheduler, top-level execution_time_predictor) as its one pool "default"; [] without a cluster."""
+    cluster = config.get("cluster") if isinstance(config, dict) else None
+    if not isinstance(cluster, dict):
+        return []
+    pools = cluster.get("pools")
+    if isinstance(pools, list):
+        return [p for p in pools if isinstance(p, dict)]
+    if "replica" not in cluster and "num_replicas" not in cluster:
+        return []
+    return [{"name": "default", "num_replicas": cluster.get("num_replicas"), "replica": cluster.get("replica", {}),
+             "replica_scheduler": cluster.get("replica_scheduler", {}),
+             "execution_time_predictor": config.get("execution_time_predictor", {})}]
 
 
 def read_run(group, path, label, tables_wanted=tuple(NEEDED) + tuple(OPTIONAL)):
@@ -146,6 +164,8 @@ def read_run(group, path, label, tables_wanted=tuple(NEEDED) + tuple(OPTIONAL)):
     summary = group.get("summary")
     if isinstance(summary, h5py.Group):
         run.summary = _attrs(summary)
+    if isinstance(group.get("pools"), h5py.Dataset):
+        run.pools = read_table(group["pools"])
     pred = group.get("predictor")
     if isinstance(pred, h5py.Group):
         run.predictor_shares = {k[len("share_"):]: float(v) for k, v in _attrs(pred).items() if k.startswith("share_")}

@@ -263,6 +263,16 @@ def kv_memory(runs, out):
                        "memory_usage_mean_percent, memory_usage_peak_percent, num_blocks.")
 
 
+def _operator_sums(run, sources):
+    """The run's gpu_time_s_<source> columns per operator, summed over its pools (/predictor/operators has one row
+    per pool and operator), operators in order of first appearance."""
+    cols = [f"gpu_time_s_{s}" for s in sources if f"gpu_time_s_{s}" in run.operators.columns]
+    frame = run.operators[["operator"] + cols].copy()
+    for col in cols:
+        frame[col] = frame[col].astype(np.float64)
+    return frame.groupby("operator", sort=False)[cols].sum()
+
+
 def operator_time(runs, out):
     have = [(i, run) for i, run in enumerate(runs) if run.operators is not None and len(run.operators)
             and "operator" in run.operators.columns]
@@ -271,13 +281,12 @@ def operator_time(runs, out):
     sources = [s for s in SOURCES if any(f"gpu_time_s_{s}" in run.operators.columns for _, run in have)]
     if not sources:
         return None
+    per_run = {j: _operator_sums(run, sources) for j, (_, run) in enumerate(have)}
     totals = {}
-    for _, run in have:
-        ops = run.operators
-        t = sum(ops[f"gpu_time_s_{s}"].to_numpy(np.float64) for s in sources if f"gpu_time_s_{s}" in ops.columns)
-        for name, v in zip(ops["operator"], t):
+    for ops in per_run.values():
+        for name, v in zip(ops.index, ops.sum(axis=1).to_numpy(np.float64)):
             totals[name] = max(totals.get(name, 0.0), v)
-    names = [n for n in dict.fromkeys(n for _, run in have for n in run.operators["operator"]) if totals[n] > 0]
+    names = [n for n in dict.fromkeys(n for ops in per_run.values() for n in ops.index) if totals[n] > 0]
     if not names:
         return None
     fig, ax = figure.new()
@@ -286,7 +295,7 @@ def operator_time(runs, out):
     used = set()
     widest = 0.0
     for j, (i, run) in enumerate(have):
-        ops = run.operators.set_index("operator")
+        ops = per_run[j]
         left = np.zeros(len(names))
         for s in sources:
             col = f"gpu_time_s_{s}"
@@ -317,7 +326,8 @@ def operator_time(runs, out):
     return figure.save(fig, out, "operator_time.png", title,
                        "Per predicted operator, the simulated GPU time, split by where the prediction came from "
                        "(table, profile, extrapolated outside the profiled domain, roofline); operators with no "
-                       "time are left out. Reads /predictor/operators columns operator, gpu_time_s_*.")
+                       "time are left out; a cluster of several pools sums its pools' rows. Reads "
+                       "/predictor/operators columns operator, gpu_time_s_*.")
 
 
 MAX_REPLICA_LINES = 8  # replicas drawn one by one in the time-series figures; the mean covers all of them

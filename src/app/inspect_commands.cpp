@@ -71,15 +71,17 @@ llm::Batch make_batch(const InspectOptions& o, llm::RequestStore& store) {
 
 int plan_command(const InspectOptions& o) {
   const llm::SimulationConfig c = io::load_config(o.config_path, o.overrides);
-  const llm::ReplicaConfig& r = c.cluster.replica;
+  const llm::PoolConfig& pool = io::select_pool(c.cluster, o.pool);
+  const llm::ReplicaConfig& r = pool.replica;
   const llm::ReplicaPlan p =
-      llm::plan_replica(r, c.cluster.replica_scheduler, c.request_generator.effective_max_tokens());
-  Json j{{"model", r.model.name},
+      llm::plan_replica(r, pool.replica_scheduler, c.request_generator.effective_max_tokens());
+  Json j{{"pool", pool.name},
+         {"model", r.model.name},
          {"device", r.device.name},
          {"network_device", r.node.name},
          {"tensor_parallel_size", r.tensor_parallel_size},
          {"num_pipeline_stages", r.num_pipeline_stages},
-         {"replica_scheduler", c.cluster.replica_scheduler.name},
+         {"replica_scheduler", pool.replica_scheduler.name},
          {"layers_per_stage", p.layers_per_stage},
          {"q_heads_per_device", p.q_heads_per_device},
          {"kv_heads_per_device", p.kv_heads_per_device},
@@ -104,7 +106,7 @@ int plan_command(const InspectOptions& o) {
     return 0;
   }
   std::printf("%s on %s (%s), TP%d x PP%d, %s\n", r.model.name.c_str(), r.device.name.c_str(), r.node.name.c_str(),
-              r.tensor_parallel_size, r.num_pipeline_stages, c.cluster.replica_scheduler.name.c_str());
+              r.tensor_parallel_size, r.num_pipeline_stages, pool.replica_scheduler.name.c_str());
   std::printf("layout per device: %d layers per stage, %d query heads, %d KV heads, MLP hidden %d\n",
               p.layers_per_stage, p.q_heads_per_device, p.kv_heads_per_device, p.mlp_hidden_per_device);
   std::printf("memory per device: %.2f GiB usable (%.0f GB x (1 - %.2f margin)); parameters %.2f GiB (%lld)\n",
@@ -127,12 +129,13 @@ int plan_command(const InspectOptions& o) {
 
 int predict_command(const InspectOptions& o) {
   const llm::SimulationConfig c = io::load_config(o.config_path, o.overrides);
-  const auto predictor = llm::make_execution_time_predictor(c.predictor, c.cluster);
+  const llm::PoolConfig& pool = io::select_pool(c.cluster, o.pool);
+  const auto predictor = llm::make_execution_time_predictor(pool.predictor, pool);
   llm::RequestStore store;
   const llm::Batch batch = make_batch(o, store);
   std::vector<llm::OperatorInfo> infos = predictor->describe();
   Json stages = Json::array();
-  for (int stage = 0; stage < c.cluster.replica.num_pipeline_stages; ++stage) {
+  for (int stage = 0; stage < pool.replica.num_pipeline_stages; ++stage) {
     const llm::ExecutionTime e = predictor->predict(batch, store, stage);
     llm::PerOp<std::array<double, llm::kNumSources>> by_op{};
     e.add_stage_ms(by_op);
@@ -160,7 +163,7 @@ int predict_command(const InspectOptions& o) {
   }
   std::printf("batch: %zu request(s), %lld tokens (%lld prefill, %lld decode); predictor %s\n", batch.size(),
               static_cast<long long>(batch.total_num_tokens), static_cast<long long>(batch.num_prefill_tokens),
-              static_cast<long long>(batch.num_decode_tokens), c.predictor.name.c_str());
+              static_cast<long long>(batch.num_decode_tokens), pool.predictor.name.c_str());
   for (const Json& s : stages) {
     std::printf("stage %d (%d layers):\n", s["stage"].get<int>(), s["layers"].get<int>());
     for (const Json& op : s["operators"]) {

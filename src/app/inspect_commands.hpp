@@ -12,6 +12,7 @@ struct InspectOptions {
   std::string config_path;
   std::vector<std::string> overrides;
   bool json = false;
+  std::string pool;                   ///< the pool to inspect ("" = the only one)
   std::vector<std::string> prefills;  ///< predict: CHUNK or CHUNK:KV (tokens of this iteration, tokens cached)
   std::vector<std::string> decodes;   ///< predict: KV or KVxCOUNT (context of each decoding request)
 };

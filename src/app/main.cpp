@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     cmd->add_option("--set", inspect.overrides, "Override a config key (repeatable), as for a run");
     cmd->add_flag("--json", inspect.json, "Print JSON");
+    cmd->add_option("--pool", inspect.pool, "The pool to inspect (cluster.pools[].name); needed when there are several");
     return cmd;
   };
   CLI::App* plan = inspect_command(

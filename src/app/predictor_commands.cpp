@@ -26,12 +26,12 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // Minimum over `repeat` runs of making the predictor with `cache_dir`.
-double min_make_seconds(llm::SimulationConfig config, const std::string& cache_dir, int repeat) {
-  config.predictor.cache_dir = cache_dir;
+double min_make_seconds(llm::PoolConfig pool, const std::string& cache_dir, int repeat) {
+  pool.predictor.cache_dir = cache_dir;
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < repeat; ++i) {
     const auto start = Clock::now();
-    llm::make_execution_time_predictor(config.predictor, config.cluster);
+    llm::make_execution_time_predictor(pool.predictor, pool);
     best = std::min(best, seconds_since(start));
   }
   return best;
@@ -41,8 +41,9 @@ double min_make_seconds(llm::SimulationConfig config, const std::string& cache_d
 
 int predictor_train(const PredictorOptions& o) {
   const llm::SimulationConfig config = io::load_config(o.config_path, o.overrides);
+  const llm::PoolConfig& pool = io::select_pool(config.cluster, o.pool);
   const auto start = Clock::now();
-  const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
+  const auto predictor = llm::make_execution_time_predictor(pool.predictor, pool);
   const double first = seconds_since(start);
   const std::vector<llm::OperatorInfo> ops = predictor->describe();
   if (o.json) {
@@ -53,10 +54,10 @@ int predictor_train(const PredictorOptions& o) {
     }
     std::printf("%s\n", out.dump(2).c_str());
   } else {
-    const llm::ReplicaConfig& r = config.cluster.replica;
-    std::printf("%s predictor for %s on %s / %s, TP%d PP%d (made in %.3f s%s)\n", config.predictor.name.c_str(),
+    const llm::ReplicaConfig& r = pool.replica;
+    std::printf("%s predictor for %s on %s / %s, TP%d PP%d (made in %.3f s%s)\n", pool.predictor.name.c_str(),
                 r.model.name.c_str(), r.device.name.c_str(), r.node.name.c_str(), r.tensor_parallel_size,
-                r.num_pipeline_stages, first, config.predictor.cache_dir.empty() ? ", no cache" : "");
+                r.num_pipeline_stages, first, pool.predictor.cache_dir.empty() ? ", no cache" : "");
     std::printf("%-25s %-11s %8s %9s  %s\n", "operator", "data", "samples", "MAPE %", "model; domain");
     for (const llm::OperatorInfo& i : ops) {
       std::printf("%-25s %-11s %8lld %9.3f  %s; %s\n", llm::op_name(i.op), i.data.c_str(),
@@ -64,12 +65,12 @@ int predictor_train(const PredictorOptions& o) {
     }
     std::printf("MAPE: k-fold held-out error of the chosen model (roofline: error on its calibration rows)\n");
   }
-  if (o.repeat > 0 && config.predictor.name == "profiled") {
+  if (o.repeat > 0 && pool.predictor.name == "profiled") {
     const std::string dir = (fs::temp_directory_path() / ("llmsim-predictor-bench-" + std::to_string(::getpid()))).string();
-    const double cold = min_make_seconds(config, "", o.repeat);
+    const double cold = min_make_seconds(pool, "", o.repeat);
     fs::remove_all(dir);
-    min_make_seconds(config, dir, 1);  // fills the cache
-    const double warm = min_make_seconds(config, dir, o.repeat);
+    min_make_seconds(pool, dir, 1);  // fills the cache
+    const double warm = min_make_seconds(pool, dir, o.repeat);
     fs::remove_all(dir);
     std::printf("cold training: %.3f s   warm cache load: %.4f s   (min of %d)\n", cold, warm, o.repeat);
   }
@@ -78,7 +79,8 @@ int predictor_train(const PredictorOptions& o) {
 
 int predictor_compare(const PredictorOptions& o) {
   const llm::SimulationConfig config = io::load_config(o.config_path, o.overrides);
-  const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
+  const llm::PoolConfig& pool = io::select_pool(config.cluster, o.pool);
+  const auto predictor = llm::make_execution_time_predictor(pool.predictor, pool);
   std::printf("%-25s %9s %9s %11s %9s %9s\n", "operator", "points", "in domain", "median %", "P90 %", "max %");
   bool ok = true;
   for (const llm::OperatorInfo& info : predictor->describe()) {

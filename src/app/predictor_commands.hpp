@@ -10,6 +10,7 @@ namespace llmsim::app {
 struct PredictorOptions {
   std::string config_path;
   std::vector<std::string> overrides;
+  std::string pool;  ///< the pool whose predictor to inspect ("" = the only one)
   std::string tables_dir;
   int repeat = 0;
   double max_median_percent = 100;  ///< compare: fail (exit 1) above these

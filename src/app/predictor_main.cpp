@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::ExistingFile);
     cmd.add_option("--set", opt.overrides, "Override a config key (repeatable), as in llmsim");
+    cmd.add_option("--pool", opt.pool, "The pool whose predictor to inspect (cluster.pools[].name); needed when "
+                                       "there are several");
     llmsim::app::add_predictor_cache_option(cmd);
   };
   CLI::App* train = cli.add_subcommand(

@@ -96,12 +96,18 @@ int run(const CliOptions& options, des::Transport* transport) {
   require_memory(llm::estimate_memory(config), opt.max_memory_gib);  // before generating the requests
   std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
   require_memory(llm::estimate_memory(config, requests), opt.max_memory_gib);
-  const auto predictor = llm::make_execution_time_predictor(config.predictor, config.cluster);
-  log->info("simulating {} requests on {} replica(s) ({} / {}, TP{} PP{}) on {} rank(s)", requests.size(),
-            config.cluster.num_replicas, config.cluster.replica_scheduler.name,
-            config.cluster.global_scheduler.name, config.cluster.replica.tensor_parallel_size,
-            config.cluster.replica.num_pipeline_stages, ranks);
-  llm::Simulation sim(config, requests, *predictor, transport, opt.partition);
+  std::vector<std::unique_ptr<llm::ExecutionTimePredictor>> predictors;
+  std::vector<const llm::ExecutionTimePredictor*> pool_predictors;
+  for (const llm::PoolConfig& pool : config.cluster.pools) {
+    predictors.push_back(llm::make_execution_time_predictor(pool.predictor, pool));
+    pool_predictors.push_back(predictors.back().get());
+    log->info("pool {}: {} replica(s) of {} on {} (TP{} PP{}), {}, {} predictor", pool.name, pool.num_replicas,
+              pool.replica.model.name, pool.replica.device.name, pool.replica.tensor_parallel_size,
+              pool.replica.num_pipeline_stages, pool.replica_scheduler.name, pool.predictor.name);
+  }
+  log->info("simulating {} requests on {} replica(s) ({} router) on {} rank(s)", requests.size(),
+            config.cluster.num_replicas(), config.cluster.global_scheduler.name, ranks);
+  llm::Simulation sim(config, requests, pool_predictors, transport, opt.partition);
   std::vector<llm::RequestSpec>().swap(requests);  // the simulation holds its own request state
   auto last_report = Clock::now();
   const auto progress = [&](const llm::Progress& p) {

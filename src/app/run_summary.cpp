@@ -57,6 +57,15 @@ std::string format_summary(const llm::SimulationResults& r, double wall_seconds)
   if (!r.tokens.empty()) out += metric_line(llm::inter_token_latencies(r), "ITL (inter-token latency)", "ms", 1e3);
   out += metric_line(metric("e2e"), "e2e (request_e2e_time)", "s", 1);
   out += metric_line(metric("scheduling_delay"), "scheduling delay", "s", 1);
+  if (r.pools.size() > 1) {
+    out += fmt::format("  {:<16} {:>8} {:>10} {:>10} {:>9} {:>9} {:>10}\n", "pool", "replicas", "requests",
+                       "completed", "busy %", "memory %", "USD/hour");
+    for (const llm::PoolRecord& p : r.pools) {
+      out += fmt::format("  {:<16} {:>8} {:>10} {:>10} {:>9.2f} {:>9.2f} {:>10.2f}\n", p.name, p.num_replicas,
+                         p.num_requests, p.completed_requests, p.busy_time_mean_percent,
+                         p.memory_usage_mean_percent, p.cost_per_hour);
+    }
+  }
   std::int64_t stages = 0;
   for (const llm::ReplicaStageRecord& s : r.replica_stages) stages += s.num_batch_stages;
   const double per_s = wall_seconds > 0 ? 1.0 / wall_seconds : 0;

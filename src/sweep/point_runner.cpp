@@ -2,11 +2,13 @@
 // Running one sweep configuration and summarising it.
 #include "llmsim/sweep/point_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <spdlog/fmt/fmt.h>
 
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/llm/request_generator.hpp"
@@ -43,21 +45,29 @@ double mean_of(const std::vector<Row>& rows, Get get) {
 
 }  // namespace
 
-const llm::ExecutionTimePredictor& PointRunner::predictor(const llm::SimulationConfig& config) {
+std::vector<const llm::ExecutionTimePredictor*> PointRunner::predictors(const llm::SimulationConfig& config) {
   const nlohmann::json j = nlohmann::json::parse(io::config_to_json(config));
-  const std::string key = j["execution_time_predictor"].dump() + j["cluster"].dump();
-  auto it = predictors_.find(key);
-  if (it == predictors_.end()) {
-    if (predictors_.size() >= kMaxCachedPredictors) predictors_.clear();
-    it = predictors_.emplace(key, llm::make_execution_time_predictor(config.predictor, config.cluster)).first;
+  if (predictors_.size() + config.cluster.pools.size() > kMaxCachedPredictors) predictors_.clear();
+  std::vector<const llm::ExecutionTimePredictor*> out;
+  for (std::size_t p = 0; p < config.cluster.pools.size(); ++p) {
+    nlohmann::json deployment = j["cluster"]["pools"][p];  // what the predictor is built from: not name or count
+    deployment.erase("name");
+    deployment.erase("num_replicas");
+    const std::string key = deployment.dump();
+    auto it = predictors_.find(key);
+    if (it == predictors_.end()) {
+      const llm::PoolConfig& pool = config.cluster.pools[p];
+      it = predictors_.emplace(key, llm::make_execution_time_predictor(pool.predictor, pool)).first;
+    }
+    out.push_back(it->second.get());
   }
-  return *it->second;
+  return out;
 }
 
 PointRunner::Run PointRunner::simulate(const io::SweepPoint& point, const llm::SimulationConfig& config,
                                       des::Transport* transport) {
   const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
-  llm::Simulation sim(config, requests, predictor(config), transport);
+  llm::Simulation sim(config, requests, predictors(config), transport);
   std::function<void(const llm::Progress&)> report;
   if (progress_) report = [&](const llm::Progress& p) { progress_(point, p); };
   Run run{sim.run(report), 0};
@@ -121,16 +131,42 @@ std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& o)
   row["index"] = static_cast<std::int64_t>(point.index);
   row["label"] = point.label;
   for (const auto& [axis, value] : point.axis_values) row["axis_" + axis] = value;
-  const auto& rep = c.cluster.replica;
-  const std::int64_t gpus =
-      static_cast<std::int64_t>(c.cluster.num_replicas) * rep.tensor_parallel_size * rep.num_pipeline_stages;
-  row["model"] = rep.model.name;
-  row["device"] = rep.device.name;
-  row["num_replicas"] = c.cluster.num_replicas;
-  row["tensor_parallel_size"] = rep.tensor_parallel_size;
-  row["num_pipeline_stages"] = rep.num_pipeline_stages;
+  // A cluster of several pools joins their distinct values with '+'; TP and PP are -1 where pools differ.
+  const auto& pools = c.cluster.pools;
+  auto joined = [&pools](auto get) {
+    std::vector<std::string> seen;
+    for (const llm::PoolConfig& p : pools) {
+      if (std::find(seen.begin(), seen.end(), get(p)) == seen.end()) seen.push_back(get(p));
+    }
+    std::string out;
+    for (const std::string& v : seen) {
+      if (!out.empty()) out += '+';
+      out += v;
+    }
+    return out;
+  };
+  auto common = [&pools](auto get) {
+    for (const llm::PoolConfig& p : pools) {
+      if (get(p) != get(pools.front())) return -1;
+    }
+    return get(pools.front());
+  };
+  std::int64_t gpus = 0;
+  std::string mix;
+  for (const llm::PoolConfig& p : pools) {
+    gpus += static_cast<std::int64_t>(p.num_replicas) * p.gpus_per_replica();
+    if (!mix.empty()) mix += '+';
+    mix += fmt::format("{}:{}x{}-TP{}PP{}", p.name, p.num_replicas, p.replica.device.name,
+                       p.replica.tensor_parallel_size, p.replica.num_pipeline_stages);
+  }
+  row["model"] = joined([](const llm::PoolConfig& p) { return p.replica.model.name; });
+  row["device"] = joined([](const llm::PoolConfig& p) { return p.replica.device.name; });
+  row["pools"] = mix;
+  row["num_replicas"] = c.cluster.num_replicas();
+  row["tensor_parallel_size"] = common([](const llm::PoolConfig& p) { return p.replica.tensor_parallel_size; });
+  row["num_pipeline_stages"] = common([](const llm::PoolConfig& p) { return p.replica.num_pipeline_stages; });
   row["num_gpus"] = gpus;
-  row["replica_scheduler"] = c.cluster.replica_scheduler.name;
+  row["replica_scheduler"] = joined([](const llm::PoolConfig& p) { return p.replica_scheduler.name; });
   row["global_scheduler"] = c.cluster.global_scheduler.name;
   row["seed"] = static_cast<std::int64_t>(c.seed);
   row["qps"] = c.request_generator.interval.qps;
@@ -152,7 +188,7 @@ std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& o)
   row["mfu_mean_percent"] = mean_of(r.replica_stages, [](const auto& s) { return s.mfu_percent; });
   row["busy_time_mean_percent"] = mean_of(r.replica_stages, [](const auto& s) { return s.busy_time_percent; });
   row["memory_usage_mean_percent"] = mean_of(r.replicas, [](const auto& s) { return s.memory_usage_mean_percent; });
-  const double cost = static_cast<double>(gpus) * rep.device.price_per_hour;
+  const double cost = c.cluster.cost_per_hour();
   row["cost_per_hour"] = cost;
   const bool searched = o.capacity.has_value();
   const bool found = searched && o.capacity->capacity_qps.has_value();
@@ -162,7 +198,7 @@ std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& o)
   const double qps = searched ? (found ? *o.capacity->capacity_qps : std::nan("")) : c.request_generator.interval.qps;
   row["qps_per_dollar"] = cost > 0 ? qps / cost : std::nan("");
   row["num_probes"] = static_cast<std::int64_t>(searched ? o.capacity->probes.size() : 0);
-  row["predictor"] = c.predictor.name;
+  row["predictor"] = joined([](const llm::PoolConfig& p) { return p.predictor.name; });
   const auto share = llm::source_shares(r);  // of the stored run's simulated GPU time (docs/predictor.md)
   for (int s = 0; s < llm::kNumSources; ++s) {
     row[std::string("share_") + llm::source_name(static_cast<llm::Source>(s))] = share[static_cast<std::size_t>(s)];

@@ -16,12 +16,18 @@ std::vector<std::size_t> predictor_warmup_items(const io::Sweep& sw, const std::
   std::vector<std::size_t> items;
   for (std::size_t index : pending) {
     const llm::SimulationConfig& c = sw.points[index].config;
-    if (c.predictor.name != "profiled" || c.predictor.cache_dir.empty()) continue;
     // What training depends on: the predictor settings, the replica hardware and shape, the KV block size.
     const nlohmann::json j = nlohmann::json::parse(io::config_to_json(c));
-    const std::string key = j["execution_time_predictor"].dump() + j["cluster"]["replica"].dump() +
-                            std::to_string(c.cluster.replica_scheduler.block_size);
-    if (seen.insert(key).second) items.push_back(index);
+    bool fresh = false;
+    for (std::size_t p = 0; p < c.cluster.pools.size(); ++p) {
+      const llm::PoolConfig& pool = c.cluster.pools[p];
+      if (pool.predictor.name != "profiled" || pool.predictor.cache_dir.empty()) continue;
+      const nlohmann::json& d = j["cluster"]["pools"][p];
+      const std::string key = d["execution_time_predictor"].dump() + d["replica"].dump() +
+                              std::to_string(pool.replica_scheduler.block_size);
+      fresh = seen.insert(key).second || fresh;
+    }
+    if (fresh) items.push_back(index);
   }
   return items;
 }
@@ -30,7 +36,9 @@ double warm_predictor(const io::Sweep& sw, std::size_t index) {
   const auto start = std::chrono::steady_clock::now();
   const llm::SimulationConfig& c = sw.points[index].config;
   try {
-    llm::make_execution_time_predictor(c.predictor, c.cluster);
+    for (const llm::PoolConfig& pool : c.cluster.pools) {
+      if (pool.predictor.name == "profiled") llm::make_execution_time_predictor(pool.predictor, pool);
+    }
   } catch (const std::exception&) {
     // Not lost: the configuration itself fails with the same error when it runs, and is reported as failed.
   }

@@ -40,7 +40,7 @@ def main():
     problems = []
 
     plan = run_json([args.llmsim, "plan", "-c", args.config, "--json"])
-    last_stage = run_json([args.llmsim, "--print-config", "-c", args.config])["cluster"]["replica"][
+    last_stage = run_json([args.llmsim, "--print-config", "-c", args.config])["cluster"]["pools"][0]["replica"][
         "num_pipeline_stages"] - 1
     with h5py.File(h5, "r") as f:
         blocks = f["replicas"]["num_blocks"]

@@ -15,8 +15,9 @@ bench_scaling.sh run them), runs
     not store batch metrics, which the page then lists as not drawn for that reason;
   * the summary table (report_checks.check_run_rows, as check_report.py compares it): counts, makespan, throughputs
     and P50/P90/P99 of TTFT, TPOT, ITL, TBT, e2e and scheduling delay equal the numpy recomputation from /requests and
-    /tokens and the file's /summary attributes (exact value in data-value, printed text to its last digit), and the
-    page shows no /summary warning;
+    /tokens and the file's /summary attributes (exact value in data-value, printed text to its last digit), the
+    page shows no /summary warning, and it has a Pools table (equal to /pools) exactly when the run has several
+    pools (report_checks.check_pools_rows);
   * /operator_times against /replica_stages (docs/hdf5-schema.md, /operator_times): per replica, the operators' GPU
     time equals the stages' summed busy_time, and with PP > 1 every stage but the last is busy for the same time,
     the last for that less the replica's send_recv / (PP - 1) (to the nanosecond per batch stage).

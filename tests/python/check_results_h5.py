@@ -56,6 +56,8 @@ def load(path):
                 units[name] = json.loads(f[name].attrs["units"])
         if "operator_times" in f:
             frames["operator_times"] = pd.DataFrame(f["operator_times"][()])
+        if "pools" in f:
+            frames["pools"] = pd.DataFrame(f["pools"][()])
         if "predictor" in f and "operators" in f["predictor"]:
             frames["operators"] = pd.DataFrame(f["predictor"]["operators"][()])
         attrs = dict(f.attrs)
@@ -65,6 +67,10 @@ def load(path):
             check(len(f["summary"].keys()) == 0, "/summary holds datasets (attributes only expected)")
             summary = dict(f["summary"].attrs)
     return frames, units, attrs, summary
+
+
+def num_replicas(config):
+    return sum(p["num_replicas"] for p in config["cluster"]["pools"])
 
 
 def check_requests(req, config):
@@ -78,7 +84,7 @@ def check_requests(req, config):
     check((done["prefill_completed_at"] <= done["completed_at"]).all(), "completed before prefill completed")
     check((done["e2e_time"] == done["completed_at"] - done["arrived_at"]).all(), "e2e != completed - arrived")
     check((done["prefill_e2e_time"] == done["prefill_completed_at"] - done["arrived_at"]).all(), "TTFT mismatch")
-    check(req["replica_id"].between(0, config["cluster"]["num_replicas"] - 1).all(), "replica id out of range")
+    check(req["replica_id"].between(0, num_replicas(config) - 1).all(), "replica id out of range")
 
 
 def check_tokens(tok, req, makespan):
@@ -136,8 +142,50 @@ def check_timeseries(ts, replicas, makespan):
     check(not len(over), f"/timeseries: kv_blocks_used outside [0, num_blocks] at row {over[0] if len(over) else ''}")
 
 
-def check_operator_times(ot, operators, num_replicas):
-    """/operator_times: nonzero rows, one per (replica, operator, source), summing to /predictor/operators."""
+def pool_of_replicas(pools, replica_ids):
+    """The pool name of each replica id, from /pools' replica ranges."""
+    names = np.empty(len(replica_ids), dtype=object)
+    ids = np.asarray(replica_ids, dtype=np.int64)
+    for _, p in pools.iterrows():
+        first, n = int(p["first_replica_id"]), int(p["num_replicas"])
+        names[(ids >= first) & (ids < first + n)] = text(p["pool"])
+    return names
+
+
+def check_pools(pools, config, frames, makespan):
+    """/pools: one row per configured pool, in order, covering the replicas; its sums and means recomputed."""
+    configured = config["cluster"]["pools"]
+    check([text(v) for v in pools["pool"]] == [p["name"] for p in configured], "/pools names differ from the config")
+    check(pools["num_replicas"].tolist() == [p["num_replicas"] for p in configured], "/pools replica counts differ")
+    starts = np.concatenate([[0], np.cumsum(pools["num_replicas"].to_numpy())[:-1]])
+    check((pools["first_replica_id"].to_numpy() == starts).all(), "/pools replica ranges are not consecutive")
+    req, replicas, stages = frames["requests"], frames["replicas"], frames["replica_stages"]
+    check(int(pools["num_replicas"].sum()) == len(replicas), "/pools do not cover /replicas")
+    routed = req[req["replica_id"] >= 0]
+    req_pool = pool_of_replicas(pools, routed["replica_id"])
+    stage_pool = pool_of_replicas(pools, stages["replica_id"])
+    replica_pool = pool_of_replicas(pools, replicas["replica_id"])
+    for (_, row), conf in zip(pools.iterrows(), configured):
+        name = text(row["pool"])
+        mine = routed[req_pool == name]
+        check(int(row["num_requests"]) == len(mine), f"/pools {name}: num_requests differs from /requests")
+        check(int(row["completed_requests"]) == int(mine["completed"].sum()), f"/pools {name}: completed differs")
+        rep = conf["replica"]
+        gpus = conf["num_replicas"] * rep["tensor_parallel_size"] * rep["num_pipeline_stages"]
+        check(int(row["num_gpus"]) == gpus, f"/pools {name}: num_gpus differs from the config")
+        check(np.isclose(row["cost_per_hour"], gpus * rep["device"]["price_per_hour"], rtol=1e-12),
+              f"/pools {name}: cost_per_hour differs from the config")
+        check(np.isclose(row["cost_of_makespan"], row["cost_per_hour"] * makespan * 1e-9 / 3600, rtol=1e-12),
+              f"/pools {name}: cost_of_makespan != cost_per_hour x makespan")
+        check(np.isclose(row["busy_time_mean_percent"], stages[stage_pool == name]["busy_time_percent"].mean(),
+                         rtol=1e-12), f"/pools {name}: busy_time_mean_percent differs from /replica_stages")
+        check(np.isclose(row["memory_usage_mean_percent"],
+                         replicas[replica_pool == name]["memory_usage_mean_percent"].mean(), rtol=1e-12),
+              f"/pools {name}: memory_usage_mean_percent differs from /replicas")
+
+
+def check_operator_times(ot, operators, pools, num_replicas):
+    """/operator_times: nonzero rows, one per (replica, operator, source), summing per pool to /predictor/operators."""
     check(not (set(OPERATOR_TIMES) - set(ot.columns)), f"/operator_times: missing columns "
                                                        f"{sorted(set(OPERATOR_TIMES) - set(ot.columns))}")
     ot = ot.assign(operator=[text(v) for v in ot["operator"]], source=[text(v) for v in ot["source"]])
@@ -148,20 +196,25 @@ def check_operator_times(ot, operators, num_replicas):
     check((np.isfinite(gpu) & (gpu > 0)).all(), "/operator_times: a zero, negative or non-finite gpu_time_s")
     unknown = sorted(set(ot["source"]) - set(SOURCES))
     check(not unknown, f"/operator_times: unknown sources {unknown}")
-    if operators is None:
+    if operators is None or pools is None:
         return
-    ops = operators.assign(operator=[text(v) for v in operators["operator"]]).set_index("operator")
-    sums = ot.groupby(["operator", "source"])["gpu_time_s"].sum()
-    for op in ops.index:
+    ot = ot.assign(pool=pool_of_replicas(pools, ot["replica_id"]))
+    ops = operators.assign(operator=[text(v) for v in operators["operator"]],
+                           pool=[text(v) for v in operators["pool"]]).set_index(["pool", "operator"])
+    check(not ops.index.duplicated().any(), "/predictor/operators: an operator twice for one pool")
+    sums = ot.groupby(["pool", "operator", "source"])["gpu_time_s"].sum()
+    for pool, op in ops.index:
         for source in SOURCES:
             column = f"gpu_time_s_{source}"
             if column not in ops.columns:
                 continue
-            want = float(ops.at[op, column])
-            got = float(sums.get((op, source), 0.0))
+            want = float(ops.at[(pool, op), column])
+            got = float(sums.get((pool, op, source), 0.0))
             check(np.isclose(got, want, rtol=1e-9, atol=1e-12),
-                  f"/operator_times of {op} from {source} sum to {got} s, /predictor/operators says {want} s")
-    check(set(sums.index.get_level_values(0)) <= set(ops.index), "/operator_times names operators /predictor lacks")
+                  f"/operator_times of {op} from {source} in pool {pool} sum to {got} s, /predictor/operators "
+                  f"says {want} s")
+    used = set(zip(sums.index.get_level_values(0), sums.index.get_level_values(1)))
+    check(used <= set(ops.index), "/operator_times names operators /predictor lacks")
 
 
 def percentiles(values):
@@ -229,7 +282,7 @@ def main():
         check(set(units[name]) == set(frames[name].columns), f"{name}: units do not cover the columns")
     check(units["requests"]["arrived_at"] == "ns", "arrived_at unit is not ns")
     config = json.loads(attrs["config"])
-    check(frames["replicas"]["replica_id"].tolist() == list(range(config["cluster"]["num_replicas"])),
+    check(frames["replicas"]["replica_id"].tolist() == list(range(num_replicas(config))),
           "one replicas row per replica expected")
     check_requests(frames["requests"], config)
     batches = frames["batches"]
@@ -254,8 +307,12 @@ def main():
             check_timeseries(frames["timeseries"], frames["replicas"], makespan)
             notes.append(f"{len(frames['timeseries'])} time-series rows")
         if "operator_times" in frames:
-            check_operator_times(frames["operator_times"], frames.get("operators"), config["cluster"]["num_replicas"])
+            check_operator_times(frames["operator_times"], frames.get("operators"), frames.get("pools"),
+                                 num_replicas(config))
             notes.append("operator_times")
+        if "pools" in frames:
+            check_pools(frames["pools"], config, frames, makespan)
+            notes.append(f"{len(frames['pools'])} pool(s)")
         check_summary(summary, frames["requests"], frames.get("tokens"), makespan)
         notes.append("/summary")
     print(f"{path}: OK ({len(frames['requests'])} requests, {len(batches)} batches, "

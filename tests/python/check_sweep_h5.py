@@ -64,9 +64,11 @@ def check_summary_row(cid, row, group, search):
             check(np.isclose(row[f"{metric}_p{q}_s"], expected, rtol=1e-12, atol=0),
                   f"{cid}: summary {metric}_p{q}_s {row[f'{metric}_p{q}_s']} != {expected} from its requests")
     config = json.loads(group.attrs["config"])
-    replica = config["cluster"]["replica"]
-    gpus = config["cluster"]["num_replicas"] * replica["tensor_parallel_size"] * replica["num_pipeline_stages"]
-    cost = gpus * replica["device"]["price_per_hour"]
+    pools = config["cluster"]["pools"]
+    gpus = sum(p["num_replicas"] * p["replica"]["tensor_parallel_size"] * p["replica"]["num_pipeline_stages"]
+               for p in pools)
+    cost = sum(p["num_replicas"] * p["replica"]["tensor_parallel_size"] * p["replica"]["num_pipeline_stages"] *
+               p["replica"]["device"]["price_per_hour"] for p in pools)
     check(row["num_gpus"] == gpus and np.isclose(row["cost_per_hour"], cost, rtol=1e-12), f"{cid}: cost differs")
     qps = row["capacity_qps"] if search else row["qps"]
     check(np.isclose(row["qps_per_dollar"], qps / cost, rtol=1e-12) or (np.isnan(qps) and np.isnan(row["qps_per_dollar"])),

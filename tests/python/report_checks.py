@@ -4,7 +4,9 @@
   * check_files: index.html references exactly the PNGs of its directory, each embedded and a valid PNG of that size;
   * check_run_rows: a run's summary-table row (counts, makespan, throughputs, P50/P90/P99 of TTFT, TPOT, ITL, TBT,
     e2e, scheduling delay) equals the numpy recomputation from the HDF5 datasets (/requests, /tokens) and the file's
-    /summary attributes: exact value in data-value (rtol 1e-12), printed text to its last digit.
+    /summary attributes: exact value in data-value (rtol 1e-12), printed text to its last digit;
+  * check_pools_rows (from check_run_rows): table#pools is on the page exactly when a run has several pools (/pools
+    rows), with one row per pool of each run whose numbers equal /pools.
 Each check raises AssertionError with the reason.
 """
 import base64
@@ -41,14 +43,20 @@ def check(cond, message):
 
 
 class Page(HTMLParser):
-    """Images, links, and the cells of table#summary: rows of (tr attributes, [(td attributes, text)])."""
+    """Images, links, and the cells of every table with an id: tables[id] = rows of (tr attributes, [(td attributes,
+    text)]); rows = tables["summary"]."""
 
     def __init__(self):
         super().__init__()
-        self.images, self.links, self.rows, self.notes = [], [], [], []
+        self.images, self.links, self.notes = [], [], []
+        self.tables = {"summary": []}
         self._table = None
         self._cell = None
         self._note = None
+
+    @property
+    def rows(self):
+        return self.tables["summary"]
 
     @property
     def notes_text(self):
@@ -64,9 +72,11 @@ class Page(HTMLParser):
             self.links.append(a["href"])
         elif tag == "table":
             self._table = a.get("id")
-        elif tag == "tr" and self._table == "summary":
-            self.rows.append((a, []))
-        elif tag == "td" and self._table == "summary":
+            if self._table is not None:
+                self.tables.setdefault(self._table, [])
+        elif tag == "tr" and self._table is not None:
+            self.tables[self._table].append((a, []))
+        elif tag == "td" and self._table is not None:
             self._cell = (a, [])
 
     def handle_data(self, data):
@@ -80,7 +90,7 @@ class Page(HTMLParser):
             self.notes.append("".join(self._note))
             self._note = None
         if tag == "td" and self._cell is not None:
-            self.rows[-1][1].append((self._cell[0], "".join(self._cell[1]).strip()))
+            self.tables[self._table][-1][1].append((self._cell[0], "".join(self._cell[1]).strip()))
             self._cell = None
         elif tag == "table":
             self._table = None
@@ -154,6 +164,33 @@ def expected_percentiles(requests, tokens=None):
             for metric, values in metric_values(requests, tokens).items() for q in (50, 90, 99)}
 
 
+POOL_KEYS = ("num_replicas", "tensor_parallel_size", "num_pipeline_stages", "num_requests", "completed_requests",
+             "busy_time_mean_percent", "memory_usage_mean_percent", "cost_per_hour")  # number cells of table#pools
+
+
+def check_pools_rows(page, files):
+    """table#pools: present exactly when a run of `files` (label -> path) has more than one /pools row; then one row
+    per pool of each run with /pools, in order, its numbers equal to /pools."""
+    pools = {}
+    for label, path in files.items():
+        with h5py.File(path, "r") as f:
+            pools[label] = f["pools"][()] if isinstance(f.get("pools"), h5py.Dataset) else None
+    several = any(p is not None and len(p) > 1 for p in pools.values())
+    check(("pools" in page.tables) == several,
+          f"table#pools {'missing' if several else 'present'} although "
+          f"{'a run has' if several else 'no run has'} several pools")
+    if not several:
+        return
+    for label, table in pools.items():
+        rows = [cells_of(r) for r in page.tables["pools"] if r[0].get("data-file") == label]
+        check(len(rows) == (0 if table is None else len(table)),
+              f"{label}: {len(rows)} rows in table#pools, /pools has {0 if table is None else len(table)}")
+        for k, cells in enumerate(rows):
+            for key in POOL_KEYS:
+                if key in table.dtype.names:
+                    check_value(f"{label} pool {k}", key, cells.get(key), float(table[key][k]))
+
+
 def check_run_rows(page, files, printed=None):
     """Each row of `files` (label -> path) against its HDF5 file and, for labels in `printed`, llmsim's printed text."""
     printed = printed or {}
@@ -195,6 +232,7 @@ def check_run_rows(page, files, printed=None):
                       f"{label}: {key} printed as {cells[key][1]} in the report, {printed[label][key]} by llmsim")
         check(f"{label}: the file" not in page.notes_text,
               f"{label}: the page warns about /summary: {page.notes_text}")
+    check_pools_rows(page, files)
 
 
 def run_checks(main):

@@ -31,13 +31,13 @@ class FixedPredictor final : public llm::ExecutionTimePredictor {
 inline llm::SimulationConfig small_cluster(int replicas, int stages, const char* replica_scheduler,
                                            const char* global_scheduler) {
   llm::SimulationConfig c;
-  c.cluster.num_replicas = replicas;
-  c.cluster.replica.model = llm::ModelSpec{"meta-llama/Llama-2-7b-hf", 32, 32, 32, 4096, 11008, 4096, true, 32768,
+  c.cluster.pools[0].num_replicas = replicas;
+  c.cluster.pools[0].replica.model = llm::ModelSpec{"meta-llama/Llama-2-7b-hf", 32, 32, 32, 4096, 11008, 4096, true, 32768,
                                            true};
-  c.cluster.replica.device = llm::DeviceSpec{"a100", 312, 80, 2.21};
-  c.cluster.replica.node = llm::NodeSpec{"a100_pairwise_nvlink", 4};
-  c.cluster.replica.num_pipeline_stages = stages;
-  c.cluster.replica_scheduler.name = replica_scheduler;
+  c.cluster.pools[0].replica.device = llm::DeviceSpec{"a100", 312, 80, 2.21};
+  c.cluster.pools[0].replica.node = llm::NodeSpec{"a100_pairwise_nvlink", 4};
+  c.cluster.pools[0].replica.num_pipeline_stages = stages;
+  c.cluster.pools[0].replica_scheduler.name = replica_scheduler;
   c.cluster.global_scheduler.name = global_scheduler;
   c.metrics.store_batch_metrics = true;
   return c;

@@ -15,6 +15,10 @@ namespace llmsim::io {
 /// `overrides` are `dotted.key=yaml-value` strings (e.g. `cluster.num_replicas=4`) applied before validation.
 llm::SimulationConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
+/// The pool named `name` of `cluster`; "" = the only pool. ConfigError naming the pools if there is no such pool
+/// or `name` is empty and there are several (commands that inspect one deployment take --pool NAME).
+const llm::PoolConfig& select_pool(const llm::ClusterConfig& cluster, const std::string& name);
+
 /// The fully resolved config as pretty-printed JSON (stored with every result file).
 std::string config_to_json(const llm::SimulationConfig& config);
 

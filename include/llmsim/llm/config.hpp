@@ -76,8 +76,8 @@ struct ReplicaSchedulerConfig {
   bool enable_prefix_caching = true;  ///< vllm_v1
 };
 
-/// Global scheduler (router); `name` is one of global_schedulers() (round_robin, random, lor, session_affinity,
-/// prefix_aware).
+/// Global scheduler (router); `name` is one of global_schedulers() (round_robin, random, lor, least_outstanding,
+/// session_affinity, prefix_aware).
 struct GlobalSchedulerConfig {
   std::string name = "round_robin";
   double cache_weight = 1.0;  ///< prefix_aware: weight of the expected prefix hit (0..1)
@@ -120,13 +120,6 @@ struct RoutingConfig {
   }
 };
 
-struct ClusterConfig {
-  int num_replicas = 1;
-  RoutingConfig routing;
-  ReplicaConfig replica;
-  GlobalSchedulerConfig global_scheduler;
-  ReplicaSchedulerConfig replica_scheduler;
-};
 
 /// Inter-arrival generator; `name` is one of poisson, gamma, static, trace.
 struct IntervalGeneratorConfig {
@@ -224,6 +217,49 @@ struct PredictorConfig {
   double nccl_cpu_skew_overhead_per_device_ms = 0.0;
 };
 
+/// One pool of identical replicas: their deployment (model shard layout on a device and node type), batching
+/// policy and execution-time predictor. Pools hold consecutive replica ids, in the order they are listed.
+struct PoolConfig {
+  std::string name = "default";
+  /// Where the pool's keys are in the config file, for messages: "cluster" (one pool) or "cluster.pools.<i>".
+  std::string config_key = "cluster";
+  int num_replicas = 1;
+  ReplicaConfig replica;
+  ReplicaSchedulerConfig replica_scheduler;
+  PredictorConfig predictor;
+
+  /// GPUs of one replica (TP x PP).
+  int gpus_per_replica() const { return replica.tensor_parallel_size * replica.num_pipeline_stages; }
+  /// USD per hour for the whole pool.
+  double cost_per_hour() const {
+    return static_cast<double>(num_replicas) * gpus_per_replica() * replica.device.price_per_hour;
+  }
+};
+
+/// The cluster: pools of replicas behind one router (a cluster with one pool is Vidur's homogeneous cluster).
+struct ClusterConfig {
+  std::vector<PoolConfig> pools = std::vector<PoolConfig>(1);
+  RoutingConfig routing;
+  GlobalSchedulerConfig global_scheduler;
+
+  int num_replicas() const {
+    int n = 0;
+    for (const PoolConfig& p : pools) n += p.num_replicas;
+    return n;
+  }
+  /// The pool of every replica id.
+  std::vector<int> replica_pools() const {
+    std::vector<int> out;
+    for (std::size_t p = 0; p < pools.size(); ++p) out.insert(out.end(), pools[p].num_replicas, static_cast<int>(p));
+    return out;
+  }
+  double cost_per_hour() const {
+    double c = 0;
+    for (const PoolConfig& p : pools) c += p.cost_per_hour();
+    return c;
+  }
+};
+
 /// What is recorded and written.
 struct MetricsConfig {
   /// One row per batch in /batches. Off by default (like Vidur's keep_individual_batch_metrics): large runs
@@ -243,7 +279,6 @@ struct SimulationConfig {
   double time_limit_s = 0;  ///< simulated seconds; 0 = unlimited
   ClusterConfig cluster;
   RequestGeneratorConfig request_generator;
-  PredictorConfig predictor;
   MetricsConfig metrics;
 };
 

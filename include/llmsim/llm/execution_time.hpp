@@ -76,6 +76,6 @@ class ExecutionTimePredictor {
 
 /// Creates the predictor named `config.name`; throws ConfigError/InputError.
 std::unique_ptr<ExecutionTimePredictor> make_execution_time_predictor(const PredictorConfig& config,
-                                                                      const ClusterConfig& cluster);
+                                                                      const PoolConfig& cluster);
 
 }  // namespace llmsim::llm

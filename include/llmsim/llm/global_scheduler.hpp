@@ -38,12 +38,13 @@ class GlobalScheduler {
 };
 
 /// What a policy may know besides the load: the seed of its own stream (random), the requests' prompts and
-/// content, and the replicas' KV block size and count (cache-aware policies).
+/// content, and the replicas' KV block size (the same in every pool for cache-aware policies; the config loader
+/// checks it) and block counts (cache-aware policies).
 struct RoutingContext {
   std::uint64_t seed = 0;
   const RequestStore* requests = nullptr;
   std::int64_t block_size = 16;
-  std::int64_t blocks_per_replica = 0;
+  std::vector<std::int64_t> replica_blocks{};  ///< KV blocks of each replica
 };
 
 using GlobalSchedulerPlugin =

@@ -31,7 +31,7 @@ struct MemoryEstimate {
   double tokens = 0;    ///< stored output tokens (0 without token metrics)
   double time_series_rows = 0;  ///< upper bound on time-series rows (0 without time series)
   int replicas = 0;
-  double block_bytes_per_replica = 0;  ///< prefix-cache and router-index bookkeeping per replica
+  double block_bytes_per_replica = 0;  ///< prefix-cache and router-index bookkeeping, mean per replica
   double bytes() const;
   /// e.g. "5.5 GiB (1000000 requests x 0.5 KiB, 16 replicas x 4 KiB, up to 2.1e7 stored batches x 0.2 KiB)".
   std::string describe() const;

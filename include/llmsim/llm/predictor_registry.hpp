@@ -12,7 +12,7 @@
 namespace llmsim::llm {
 
 using PredictorPlugin =
-    Plugin<std::unique_ptr<ExecutionTimePredictor> (*)(const PredictorConfig&, const ClusterConfig&)>;
+    Plugin<std::unique_ptr<ExecutionTimePredictor> (*)(const PredictorConfig&, const PoolConfig&)>;
 
 /// Every predictor (`execution_time_predictor.name`), in the order `--list` and error messages show them.
 const std::vector<PredictorPlugin>& predictors();

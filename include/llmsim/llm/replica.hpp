@@ -19,7 +19,7 @@ namespace llmsim::llm {
 /// BatchEnd events, spec 2.3 and 4.2). Up to P batches are in flight.
 class Replica final : public des::Entity {
  public:
-  Replica(ReplicaId id, const ClusterConfig& cluster, std::int64_t max_request_tokens, RequestStore& requests,
+  Replica(ReplicaId id, const PoolConfig& cluster, std::int64_t max_request_tokens, RequestStore& requests,
           const ExecutionTimePredictor& predictor, const MetricsConfig& metrics);
 
   /// Wires the replica into its engine. With `notice_latency` > 0 it reports its pending-queue length to the

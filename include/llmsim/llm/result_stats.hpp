@@ -2,6 +2,7 @@
 // Statistics over SimulationResults shared by the run summary, the capacity search and sweep summaries.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,13 @@ const std::vector<std::string>& request_metric_names();
 /// request, pooled; empty unless the run stored its tokens (metrics.store_token_completion_metrics).
 std::vector<double> inter_token_latencies(const SimulationResults& results);
 
-/// Simulated GPU time (ms, all replicas) of each operator from each prediction source.
-PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results);
+/// Simulated GPU time (ms) of each operator from each prediction source, on replicas first .. first + count - 1
+/// (default: all).
+PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results, int first = 0,
+                                                               int count = std::numeric_limits<int>::max());
+
+/// One row per pool of `cluster` from the request, replica and stage rows (operators left empty).
+std::vector<PoolRecord> summarise_pools(const ClusterConfig& cluster, const SimulationResults& results);
 
 /// Share (0..1) of all simulated GPU time that came from each prediction source.
 std::array<double, kNumSources> source_shares(const SimulationResults& results);

@@ -160,6 +160,31 @@ struct OperatorTimeRecord {
   bool operator==(const OperatorTimeRecord&) const = default;
 };
 
+/// One pool of replicas and what it did (rank 0, after the run). Replicas first_replica .. first_replica +
+/// num_replicas - 1 are the pool's.
+struct PoolRecord {
+  std::string name;
+  std::int32_t first_replica = 0;
+  std::int32_t num_replicas = 0;
+  std::string model;
+  std::string device;
+  std::string network_device;
+  std::int32_t tensor_parallel_size = 1;
+  std::int32_t num_pipeline_stages = 1;
+  std::string replica_scheduler;
+  std::string predictor;
+  std::int64_t num_gpus = 0;
+  double price_per_gpu_hour = 0;  ///< USD
+  double cost_per_hour = 0;       ///< USD, the whole pool
+  std::int64_t num_requests = 0;  ///< routed to the pool
+  std::int64_t completed_requests = 0;
+  double busy_time_mean_percent = 0;  ///< mean over the pool's replica stages
+  double mfu_mean_percent = 0;
+  double memory_usage_mean_percent = 0;  ///< mean over the pool's replicas
+  double memory_usage_peak_percent = 0;  ///< the highest of the pool's replicas
+  std::vector<OperatorInfo> operators;   ///< how the pool's predictor predicts each operator
+};
+
 /// Everything a run produced. Rows are sorted by their ids so output never depends on processing order.
 struct SimulationResults {
   std::vector<RequestRecord> requests;
@@ -172,7 +197,7 @@ struct SimulationResults {
   std::vector<PrefixCacheRecord> prefix_cache;     ///< sorted by replica; replicas that cache prefixes
   std::vector<CachedTokensRecord> cached_tokens;   ///< sorted by request; requests served by those replicas
   std::vector<OperatorTimeRecord> operator_times;  ///< sorted by (replica, operator, source)
-  std::vector<OperatorInfo> predictor;             ///< how each operator was predicted (rank 0 only)
+  std::vector<PoolRecord> pools;                   ///< in config order (rank 0 only)
   SimTime makespan = 0;                        ///< time of the last processed event
   std::uint64_t num_events = 0;
   bool time_limit_reached = false;

@@ -33,10 +33,11 @@ struct Progress {
 /// Results are identical for any rank count.
 class Simulation {
  public:
-  /// `requests` must be sorted by arrival with ids = positions (generate_requests guarantees it).
+  /// `requests` must be sorted by arrival with ids = positions (generate_requests guarantees it); `predictors`
+  /// holds one predictor per pool of config.cluster, in order.
   /// Throws ConfigError if a multi-rank run has a zero routing latency (no lookahead).
   Simulation(const SimulationConfig& config, const std::vector<RequestSpec>& requests,
-             const ExecutionTimePredictor& predictor, des::Transport* transport = nullptr,
+             const std::vector<const ExecutionTimePredictor*>& predictors, des::Transport* transport = nullptr,
              const std::string& partition = "block");
   ~Simulation();
   Simulation(const Simulation&) = delete;
@@ -64,7 +65,7 @@ class Simulation {
   std::int64_t count_completed() const;
 
   SimulationConfig config_;
-  const ExecutionTimePredictor& predictor_;
+  std::vector<const ExecutionTimePredictor*> predictors_;
   RequestStore requests_;
   des::Engine engine_;
   des::Transport* transport_;

@@ -48,9 +48,10 @@ class PointRunner {
     std::int64_t stalled = 0;
   };
   Run simulate(const io::SweepPoint& point, const llm::SimulationConfig& config, des::Transport* transport);
-  const llm::ExecutionTimePredictor& predictor(const llm::SimulationConfig& config);
+  /// One predictor per pool of `config` (cached: pools and runs of the same deployment share one).
+  std::vector<const llm::ExecutionTimePredictor*> predictors(const llm::SimulationConfig& config);
 
-  /// Predictors keyed by the JSON of everything they are built from (predictor and cluster config).
+  /// Predictors keyed by the JSON of everything they are built from (a pool's deployment and predictor config).
   std::map<std::string, std::unique_ptr<llm::ExecutionTimePredictor>> predictors_;
   ProgressFn progress_;
 };

@@ -53,25 +53,52 @@ Json replica_json(const llm::ReplicaConfig& r) {
               {"memory_margin_fraction", r.memory_margin_fraction}};
 }
 
+Json predictor_json(const llm::PredictorConfig& p) {
+  Json j{{"name", p.name}};
+  if (p.name == "vidur_table") {
+    j["table_dir"] = p.table_dir;
+    j["prediction_max_prefill_chunk_size"] = p.prediction_max_prefill_chunk_size;
+    j["prediction_max_batch_size"] = p.prediction_max_batch_size;
+    j["prediction_max_tokens_per_request"] = p.prediction_max_tokens_per_request;
+  } else {
+    j["profile_dir"] = p.profile_dir;
+    j["k_fold_cv_splits"] = p.k_fold_cv_splits;
+  }
+  j["kv_cache_prediction_granularity"] = p.kv_cache_prediction_granularity;
+  j["attention_decode_batching_overhead_fraction"] = p.attention_decode_batching_overhead_fraction;
+  j["attention_prefill_batching_overhead_fraction"] = p.attention_prefill_batching_overhead_fraction;
+  j["nccl_cpu_launch_overhead_ms"] = p.nccl_cpu_launch_overhead_ms;
+  j["nccl_cpu_skew_overhead_per_device_ms"] = p.nccl_cpu_skew_overhead_per_device_ms;
+  return j;
+}
+
+Json scheduler_json(const llm::ReplicaSchedulerConfig& s) {
+  return Json{{"name", s.name}, {"batch_size_cap", s.batch_size_cap}, {"block_size", s.block_size},
+              {"watermark_blocks_fraction", s.watermark_blocks_fraction}, {"num_blocks", optional_json(s.num_blocks)},
+              {"max_tokens_in_batch", s.max_tokens_in_batch}, {"max_waiting_iters", s.max_waiting_iters},
+              {"chunk_size", s.chunk_size}, {"max_num_batched_tokens", optional_json(s.max_num_batched_tokens)},
+              {"max_num_seqs", optional_json(s.max_num_seqs)}, {"enable_prefix_caching", s.enable_prefix_caching}};
+}
+
 Json cluster_json(const llm::ClusterConfig& c) {
-  const llm::ReplicaSchedulerConfig& s = c.replica_scheduler;
-  return Json{{"num_replicas", c.num_replicas},
-              {"routing",
+  Json pools = Json::array();
+  for (const llm::PoolConfig& p : c.pools) {
+    pools.push_back(Json{{"name", p.name},
+                         {"num_replicas", p.num_replicas},
+                         {"replica", replica_json(p.replica)},
+                         {"replica_scheduler", scheduler_json(p.replica_scheduler)},
+                         {"execution_time_predictor", predictor_json(p.predictor)}});
+  }
+  return Json{{"routing",
                {{"latency_ns", c.routing.latency},
                 {"request_overhead_bytes", c.routing.request_overhead_bytes},
                 {"request_bytes_per_prompt_token", c.routing.request_bytes_per_prompt_token},
                 {"load_notice_bytes", c.routing.load_notice_bytes},
                 {"bandwidth_bytes_per_s", c.routing.bandwidth_bytes_per_s}}},
-              {"replica", replica_json(c.replica)},
               {"global_scheduler",
                {{"name", c.global_scheduler.name}, {"cache_weight", c.global_scheduler.cache_weight},
                 {"load_weight", c.global_scheduler.load_weight}}},
-              {"replica_scheduler",
-               {{"name", s.name}, {"batch_size_cap", s.batch_size_cap}, {"block_size", s.block_size},
-                {"watermark_blocks_fraction", s.watermark_blocks_fraction}, {"num_blocks", optional_json(s.num_blocks)},
-                {"max_tokens_in_batch", s.max_tokens_in_batch}, {"max_waiting_iters", s.max_waiting_iters},
-                {"chunk_size", s.chunk_size}, {"max_num_batched_tokens", optional_json(s.max_num_batched_tokens)},
-                {"max_num_seqs", optional_json(s.max_num_seqs)}, {"enable_prefix_caching", s.enable_prefix_caching}}}};
+              {"pools", pools}};
 }
 
 Json generator_json(const llm::RequestGeneratorConfig& g) {
@@ -104,25 +131,6 @@ Json generator_json(const llm::RequestGeneratorConfig& g) {
                 {"zipf_theta", g.shared_prefix.zipf_theta}}}};
 }
 
-Json predictor_json(const llm::PredictorConfig& p) {
-  Json j{{"name", p.name}};
-  if (p.name == "vidur_table") {
-    j["table_dir"] = p.table_dir;
-    j["prediction_max_prefill_chunk_size"] = p.prediction_max_prefill_chunk_size;
-    j["prediction_max_batch_size"] = p.prediction_max_batch_size;
-    j["prediction_max_tokens_per_request"] = p.prediction_max_tokens_per_request;
-  } else {
-    j["profile_dir"] = p.profile_dir;
-    j["k_fold_cv_splits"] = p.k_fold_cv_splits;
-  }
-  j["kv_cache_prediction_granularity"] = p.kv_cache_prediction_granularity;
-  j["attention_decode_batching_overhead_fraction"] = p.attention_decode_batching_overhead_fraction;
-  j["attention_prefill_batching_overhead_fraction"] = p.attention_prefill_batching_overhead_fraction;
-  j["nccl_cpu_launch_overhead_ms"] = p.nccl_cpu_launch_overhead_ms;
-  j["nccl_cpu_skew_overhead_per_device_ms"] = p.nccl_cpu_skew_overhead_per_device_ms;
-  return j;
-}
-
 }  // namespace
 
 std::string config_to_json(const llm::SimulationConfig& c) {
@@ -130,7 +138,6 @@ std::string config_to_json(const llm::SimulationConfig& c) {
                {"time_limit", c.time_limit_s},
                {"cluster", cluster_json(c.cluster)},
                {"request_generator", generator_json(c.request_generator)},
-               {"execution_time_predictor", predictor_json(c.predictor)},
                {"metrics",
                 {{"store_batch_metrics", c.metrics.store_batch_metrics},
                  {"store_token_completion_metrics", c.metrics.store_token_completion_metrics},

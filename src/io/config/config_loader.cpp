@@ -16,6 +16,11 @@
 
 namespace llmsim::io {
 
+namespace detail {
+llm::RequestGeneratorConfig parse_request_generator(YamlSection s);
+llm::PredictorConfig parse_predictor(YamlSection s, const llm::PoolConfig& pool);
+}  // namespace detail
+
 namespace {
 
 using detail::load_yaml_file;
@@ -166,10 +171,101 @@ llm::ReplicaSchedulerConfig parse_replica_scheduler(YamlSection s) {
   return c;
 }
 
-llm::ClusterConfig parse_cluster(YamlSection s) {
+// Settings that depend on the pool's device or policy, and their cross-checks.
+void resolve_pool(YamlSection& s, llm::PoolConfig& pool) {
+  if (pool.replica_scheduler.name == "vllm_v1") {  // the defaults depend on the device: recorded as resolved
+    const llm::VllmV1Limits d = llm::vllm_v1_default_limits(pool.replica.device);
+    llm::ReplicaSchedulerConfig& v1 = pool.replica_scheduler;
+    if (!v1.max_num_batched_tokens) v1.max_num_batched_tokens = d.max_num_batched_tokens;
+    if (!v1.max_num_seqs) v1.max_num_seqs = d.max_num_seqs;
+  }
+  if (pool.replica_scheduler.name == "lightllm" && pool.replica.num_pipeline_stages != 1) {
+    s.fail("replica.num_pipeline_stages",
+           "lightllm supports only 1, got " + std::to_string(pool.replica.num_pipeline_stages));
+  }
+}
+
+std::string name_of(const YAML::Node& n, const char* fallback) {
+  return n.IsMap() && n["name"].IsDefined() && n["name"].IsScalar() ? n["name"].Scalar() : std::string(fallback);
+}
+
+// A pool's own mapping merged over the cluster-wide one: the pool's keys win. With `fallback_name` (a policy
+// section), a pool naming another policy than the cluster-wide one starts afresh: that policy's keys differ.
+YAML::Node merge_over(const YAML::Node& defaults, const YAML::Node& own, const char* fallback_name) {
+  const auto given = [](const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); };
+  if (!given(own)) return given(defaults) ? YAML::Clone(defaults) : YAML::Node();
+  if (!given(defaults) || !own.IsMap() || !defaults.IsMap()) return own;
+  if (fallback_name && name_of(own, fallback_name) != name_of(defaults, fallback_name)) return own;
+  YAML::Node out = YAML::Clone(defaults);
+  for (const auto& kv : own) out[kv.first.Scalar()] = kv.second;
+  return out;
+}
+
+struct PoolSections {
+  YAML::Node replica;
+  YAML::Node replica_scheduler;
+  YAML::Node predictor;
+};
+
+// One pool from its (merged) sections; `key` is where the pool's keys are ("cluster" or "cluster.pools.<i>").
+llm::PoolConfig parse_pool(const std::string& file, const std::string& key, const PoolSections& in,
+                           const std::string& predictor_key) {
+  llm::PoolConfig pool;
+  pool.config_key = key;
+  pool.replica = parse_replica(YamlSection(in.replica, file, key + ".replica"));
+  YamlSection scheduler(in.replica_scheduler, file, key + ".replica_scheduler");
+  pool.replica_scheduler = parse_replica_scheduler(scheduler);
+  YamlSection owner(YAML::Node(), file, key);
+  resolve_pool(owner, pool);
+  pool.predictor = detail::parse_predictor(YamlSection(in.predictor, file, predictor_key), pool);
+  pool.predictor.cache_dir = llm::default_predictor_cache_dir();
+  return pool;
+}
+
+// `cluster.pools`: a list of pools, each {name, num_replicas, replica, replica_scheduler, execution_time_predictor}
+// merged over cluster.replica, cluster.replica_scheduler and the top-level execution_time_predictor.
+std::vector<llm::PoolConfig> parse_pools(YamlSection& s, const PoolSections& defaults) {
+  const YAML::Node list = s.raw("pools");
+  if (!list.IsSequence() || list.size() == 0) s.fail("pools", "expected a non-empty list of pools");
+  if (s.has("num_replicas")) s.fail("num_replicas", "give each pool's num_replicas under cluster.pools instead");
+  s.raw("num_replicas");  // null: as if absent
+  std::vector<llm::PoolConfig> pools;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string key = s.key("pools." + std::to_string(i));
+    YamlSection p(list[i], s.file(), key);
+    if (!list[i].IsMap()) s.fail("pools." + std::to_string(i), "expected a mapping (name, num_replicas, replica, ...)");
+    const std::string name = p.get_string("name", "");
+    if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                            std::string::npos) {
+      p.fail("name", "required: letters, digits, '_' or '-' (it names the pool in the results)");
+    }
+    for (const llm::PoolConfig& q : pools) {
+      if (q.name == name) p.fail("name", "'" + name + "' names two pools (" + q.config_key + ")");
+    }
+    const int replicas = as_int(p.get_int("num_replicas", 1, 1, 1 << 24));
+    total += replicas;
+    if (total > (1 << 24)) p.fail("num_replicas", "the pools hold more than 16777216 replicas together");
+    const PoolSections own{merge_over(defaults.replica, p.raw("replica"), nullptr),
+                           merge_over(defaults.replica_scheduler, p.raw("replica_scheduler"), "sarathi"),
+                           merge_over(defaults.predictor, p.raw("execution_time_predictor"), "vidur_table")};
+    p.finish();
+    pools.push_back(parse_pool(s.file(), key, own, key + ".execution_time_predictor"));
+    pools.back().name = name;
+    pools.back().num_replicas = replicas;
+  }
+  return pools;
+}
+
+llm::ClusterConfig parse_cluster(YamlSection s, const YAML::Node& predictor) {
   llm::ClusterConfig c;
-  c.num_replicas = as_int(s.get_int("num_replicas", 1, 1, 1 << 24));
-  c.replica = parse_replica(s.child("replica"));
+  const PoolSections defaults{s.raw("replica"), s.raw("replica_scheduler"), predictor};
+  if (s.has("pools")) {
+    c.pools = parse_pools(s, defaults);
+  } else {
+    c.pools = {parse_pool(s.file(), "cluster", defaults, "execution_time_predictor")};
+    c.pools.front().num_replicas = as_int(s.get_int("num_replicas", 1, 1, 1 << 24));
+  }
   YamlSection routing = s.child("routing");
   c.routing.latency = routing.get_duration("latency", 0);
   c.routing.request_overhead_bytes = routing.get_bytes("request_overhead_bytes", 0);
@@ -183,29 +279,21 @@ llm::ClusterConfig parse_cluster(YamlSection s) {
   if (router.accepts("cache_weight")) {
     c.global_scheduler.cache_weight = g.get_double("cache_weight", c.global_scheduler.cache_weight, 0, 1e6);
     c.global_scheduler.load_weight = g.get_double("load_weight", c.global_scheduler.load_weight, 0, 1e6);
+    for (const llm::PoolConfig& p : c.pools) {
+      if (p.replica_scheduler.block_size != c.pools.front().replica_scheduler.block_size) {
+        g.fail("name", std::string(router.name) + " hashes prompts in KV blocks: every pool needs the same "
+                       "replica_scheduler.block_size (" + c.pools.front().name + ": " +
+                       std::to_string(c.pools.front().replica_scheduler.block_size) + ", " + p.name + ": " +
+                       std::to_string(p.replica_scheduler.block_size) + ")");
+      }
+    }
   }
   g.finish();
-  c.replica_scheduler = parse_replica_scheduler(s.child("replica_scheduler"));
-  if (c.replica_scheduler.name == "vllm_v1") {  // the defaults depend on the device: recorded as resolved
-    const llm::VllmV1Limits d = llm::vllm_v1_default_limits(c.replica.device);
-    llm::ReplicaSchedulerConfig& v1 = c.replica_scheduler;
-    if (!v1.max_num_batched_tokens) v1.max_num_batched_tokens = d.max_num_batched_tokens;
-    if (!v1.max_num_seqs) v1.max_num_seqs = d.max_num_seqs;
-  }
-  if (c.replica_scheduler.name == "lightllm" && c.replica.num_pipeline_stages != 1) {
-    s.fail("replica.num_pipeline_stages",
-           "lightllm supports only 1, got " + std::to_string(c.replica.num_pipeline_stages));
-  }
   s.finish();
   return c;
 }
 
 }  // namespace
-
-namespace detail {
-llm::RequestGeneratorConfig parse_request_generator(YamlSection s);
-llm::PredictorConfig parse_predictor(YamlSection s, const llm::ClusterConfig& cluster);
-}  // namespace detail
 
 namespace {
 
@@ -218,7 +306,7 @@ llm::SimulationConfig load_config_yaml(const std::string& path, const std::vecto
   llm::SimulationConfig c;
   c.seed = static_cast<std::uint64_t>(s.get_int("seed", 42, 0, 0xffffffffLL));
   c.time_limit_s = s.get_double("time_limit", 0, 0, 1e9);
-  c.cluster = parse_cluster(s.child("cluster"));
+  c.cluster = parse_cluster(s.child("cluster"), s.raw("execution_time_predictor"));
   c.request_generator = detail::parse_request_generator(s.child("request_generator"));
   const double delay = c.cluster.routing.max_delay_seconds(c.request_generator.effective_max_tokens());
   if (!(delay <= kMaxRoutingDelaySeconds)) {
@@ -226,8 +314,6 @@ llm::SimulationConfig load_config_yaml(const std::string& path, const std::vecto
                                           "{:g} s (check the bandwidth and size units)",
                                           c.request_generator.effective_max_tokens(), delay, kMaxRoutingDelaySeconds));
   }
-  c.predictor = detail::parse_predictor(s.child("execution_time_predictor"), c.cluster);
-  c.predictor.cache_dir = llm::default_predictor_cache_dir();
   YamlSection m = s.child("metrics");
   c.metrics.store_batch_metrics = m.get_bool("store_batch_metrics", false);
   c.metrics.store_token_completion_metrics = m.get_bool("store_token_completion_metrics", false);
@@ -243,6 +329,17 @@ llm::SimulationConfig load_config_yaml(const std::string& path, const std::vecto
 
 llm::SimulationConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   return detail::with_yaml_errors(path, [&] { return load_config_yaml(path, overrides); });
+}
+
+const llm::PoolConfig& select_pool(const llm::ClusterConfig& cluster, const std::string& name) {
+  std::string names;
+  for (const llm::PoolConfig& p : cluster.pools) {
+    if (p.name == name || (name.empty() && cluster.pools.size() == 1)) return p;
+    names += (names.empty() ? "" : ", ") + p.name;
+  }
+  throw ConfigError((name.empty() ? std::string("the cluster has several pools; choose one with --pool NAME")
+                                  : "--pool " + name + ": no such pool") +
+                    " (pools: " + names + ")");
 }
 
 }  // namespace llmsim::io

@@ -32,6 +32,18 @@ YAML::Node parse_value(const std::string& text, const std::string& override_text
   return parse_yaml(text, "--set " + override_text);
 }
 
+// Entry `part` of `node`: a key of a mapping, or an index (0, 1, ...) into a list (e.g. cluster.pools.1.num_replicas).
+YAML::Node child(YAML::Node node, const std::string& part, const std::string& override_text,
+                 const std::string& config_path) {
+  if (!node.IsSequence()) return node[part];
+  if (part.empty() || part.size() > 9 || part.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(part) >= node.size()) {
+    throw ConfigError(config_path + ": --set " + override_text + ": '" + part + "' is not an index of the list (0.." +
+                      std::to_string(node.size() == 0 ? 0 : node.size() - 1) + ")");
+  }
+  return node[std::stoul(part)];
+}
+
 }  // namespace
 
 bool is_path_key(const std::string& dotted_key) { return kPathKeys.contains(split_key(dotted_key).back()); }
@@ -53,13 +65,17 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
     }
     std::vector<YAML::Node> chain{root};
     for (std::size_t i = 0; i + 1 < path.size(); ++i) {
-      YAML::Node next = chain.back()[path[i]];
-      if (next.IsDefined() && !next.IsNull() && !next.IsMap()) {
-        throw ConfigError(config_path + ": --set " + o + ": '" + path[i] + "' is not a mapping");
+      YAML::Node next = child(chain.back(), path[i], o, config_path);
+      if (next.IsDefined() && !next.IsNull() && !next.IsMap() && !next.IsSequence()) {
+        throw ConfigError(config_path + ": --set " + o + ": '" + path[i] + "' is not a mapping or a list");
       }
       chain.push_back(next);
     }
-    chain.back()[path.back()] = value;
+    if (chain.back().IsSequence()) {
+      child(chain.back(), path.back(), o, config_path) = value;
+    } else {
+      chain.back()[path.back()] = value;
+    }
   }
 }
 

@@ -116,14 +116,14 @@ namespace {
 
 // A vidur_table directory's manifest.yaml says which deployment and grid its tables were built for; the config
 // must match it (predictor spec 6 item 16: Vidur never checks), and prediction_max_* must equal the grid.
-void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::ClusterConfig& cluster) {
+void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::PoolConfig& pool) {
   const std::string path = c.table_dir + "/manifest.yaml";
   if (!std::filesystem::is_regular_file(path)) {
     s.fail("table_dir", "'" + c.table_dir + "' has no manifest.yaml saying which model, device, network device, "
                         "tensor_parallel_size, num_pipeline_stages and grid its tables were built for");
   }
   YamlSection m(load_yaml_file(path), path, "");
-  const llm::ReplicaConfig& r = cluster.replica;
+  const llm::ReplicaConfig& r = pool.replica;
   const auto same = [&](const char* key, const std::string& have, const std::string& config_key) {
     const std::string want = m.get_string(key, "");
     if (want != have) {
@@ -131,11 +131,11 @@ void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::Cl
                               "), but " + config_key + " is '" + have + "'");
     }
   };
-  same("model", r.model.name, "cluster.replica.model.name");
-  same("device", r.device.name, "cluster.replica.device.name");
-  same("network_device", r.node.name, "cluster.replica.network_device.name");
-  same("tensor_parallel_size", std::to_string(r.tensor_parallel_size), "cluster.replica.tensor_parallel_size");
-  same("num_pipeline_stages", std::to_string(r.num_pipeline_stages), "cluster.replica.num_pipeline_stages");
+  same("model", r.model.name, pool.config_key + ".replica.model.name");
+  same("device", r.device.name, pool.config_key + ".replica.device.name");
+  same("network_device", r.node.name, pool.config_key + ".replica.network_device.name");
+  same("tensor_parallel_size", std::to_string(r.tensor_parallel_size), pool.config_key + ".replica.tensor_parallel_size");
+  same("num_pipeline_stages", std::to_string(r.num_pipeline_stages), pool.config_key + ".replica.num_pipeline_stages");
   const auto grid = [&](const char* key, int& field) {
     const int built = static_cast<int>(m.get_int(key, 0, 1, 1 << 30));
     if (!m.has(key)) m.fail(key, "required");
@@ -157,13 +157,13 @@ void check_table_manifest(YamlSection& s, llm::PredictorConfig& c, const llm::Cl
 
 }  // namespace
 
-llm::PredictorConfig parse_predictor(YamlSection s, const llm::ClusterConfig& cluster) {
+llm::PredictorConfig parse_predictor(YamlSection s, const llm::PoolConfig& pool) {
   llm::PredictorConfig c;
   const PluginInfo kind = s.get_plugin("name", "vidur_table", plugin_infos(llm::predictors()));
   c.name = kind.name;
   if (kind.accepts("table_dir")) {
     c.table_dir = s.get_directory("table_dir");
-    check_table_manifest(s, c, cluster);
+    check_table_manifest(s, c, pool);
   }
   if (kind.accepts("profile_dir")) {
     c.profile_dir = s.get_directory("profile_dir");

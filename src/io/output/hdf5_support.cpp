@@ -134,42 +134,82 @@ void write_json_table(const Writer& w, hid_t loc, const char* name, const char* 
 
 namespace {
 
-// /predictor: how each operator was predicted and how much simulated GPU time came from each source.
+// /predictor: how each pool's predictor predicts each operator and how much simulated GPU time came from each
+// source.
 void write_predictor(const Writer& w, hid_t loc, const llm::SimulationResults& r) {
   Handle group(w.check(H5Gcreate2(loc, "predictor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"), H5Gclose);
-  const auto by_source = llm::operator_time_by_source(r);
   double total = 0;
-  for (const auto& s : by_source) {
+  for (const auto& s : llm::operator_time_by_source(r)) {
     for (double v : s) total += v;
   }
   std::vector<nlohmann::ordered_json> rows;
-  for (const llm::OperatorInfo& info : r.predictor) {
-    nlohmann::ordered_json row;
-    row["operator"] = llm::op_name(info.op);
-    row["data"] = info.data;
-    row["method"] = info.method;
-    row["heldout_mape_percent"] = info.heldout_mape_percent;
-    row["samples"] = info.samples;
-    row["domain"] = info.domain;
-    row["file"] = info.file;
-    double op_total = 0;
-    for (int s = 0; s < llm::kNumSources; ++s) {
-      const double ms = by_source[static_cast<std::size_t>(info.op)][static_cast<std::size_t>(s)];
-      row[std::string("gpu_time_s_") + llm::source_name(static_cast<llm::Source>(s))] = ms * 1e-3;
-      op_total += ms;
+  for (const llm::PoolRecord& pool : r.pools) {
+    const auto by_source = llm::operator_time_by_source(r, pool.first_replica, pool.num_replicas);
+    for (const llm::OperatorInfo& info : pool.operators) {
+      nlohmann::ordered_json row;
+      row["pool"] = pool.name;
+      row["operator"] = llm::op_name(info.op);
+      row["data"] = info.data;
+      row["method"] = info.method;
+      row["heldout_mape_percent"] = info.heldout_mape_percent;
+      row["samples"] = info.samples;
+      row["domain"] = info.domain;
+      row["file"] = info.file;
+      double op_total = 0;
+      for (int s = 0; s < llm::kNumSources; ++s) {
+        const double ms = by_source[static_cast<std::size_t>(info.op)][static_cast<std::size_t>(s)];
+        row[std::string("gpu_time_s_") + llm::source_name(static_cast<llm::Source>(s))] = ms * 1e-3;
+        op_total += ms;
+      }
+      row["share_of_gpu_time"] = total > 0 ? op_total / total : 0.0;
+      rows.push_back(std::move(row));
     }
-    row["share_of_gpu_time"] = total > 0 ? op_total / total : 0.0;
-    rows.push_back(std::move(row));
   }
   write_json_table(w, group.get(), "operators",
-                   "One row per predicted operator: training data, model, k-fold held-out MAPE (roofline: "
-                   "calibration MAPE), profiled domain, simulated GPU time (all replicas) by prediction source",
+                   "One row per pool and predicted operator: training data, model, k-fold held-out MAPE (roofline: "
+                   "calibration MAPE), profiled domain, simulated GPU time (the pool's replicas) by prediction source, "
+                   "share of the whole cluster's simulated GPU time",
                    rows);
   const auto share = llm::source_shares(r);
   for (int s = 0; s < llm::kNumSources; ++s) {
     const std::string name = std::string("share_") + llm::source_name(static_cast<llm::Source>(s));
     w.scalar_attr(group.get(), name.c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, share[static_cast<std::size_t>(s)]);
   }
+}
+
+// /pools: one row per pool of replicas (deployment, cost, what it served, utilisation and memory).
+void write_pools(const Writer& w, hid_t loc, const llm::SimulationResults& r) {
+  std::vector<nlohmann::ordered_json> rows;
+  const double hours = simtime_to_seconds(r.makespan) / 3600.0;
+  for (const llm::PoolRecord& p : r.pools) {
+    nlohmann::ordered_json row;
+    row["pool"] = p.name;
+    row["first_replica_id"] = p.first_replica;
+    row["num_replicas"] = p.num_replicas;
+    row["model"] = p.model;
+    row["device"] = p.device;
+    row["network_device"] = p.network_device;
+    row["tensor_parallel_size"] = p.tensor_parallel_size;
+    row["num_pipeline_stages"] = p.num_pipeline_stages;
+    row["num_gpus"] = p.num_gpus;
+    row["replica_scheduler"] = p.replica_scheduler;
+    row["predictor"] = p.predictor;
+    row["price_per_gpu_hour"] = p.price_per_gpu_hour;
+    row["cost_per_hour"] = p.cost_per_hour;
+    row["cost_of_makespan"] = p.cost_per_hour * hours;
+    row["num_requests"] = p.num_requests;
+    row["completed_requests"] = p.completed_requests;
+    row["busy_time_mean_percent"] = p.busy_time_mean_percent;
+    row["mfu_mean_percent"] = p.mfu_mean_percent;
+    row["memory_usage_mean_percent"] = p.memory_usage_mean_percent;
+    row["memory_usage_peak_percent"] = p.memory_usage_peak_percent;
+    rows.push_back(std::move(row));
+  }
+  write_json_table(w, loc, "pools",
+                   "One row per pool of replicas (replicas first_replica_id .. + num_replicas - 1): deployment, "
+                   "cost (USD; cost_of_makespan = cost_per_hour x makespan), requests routed to it, mean busy time "
+                   "and MFU of its replica stages, mean and peak KV memory of its replicas",
+                   rows);
 }
 
 // /operator_times: simulated GPU time per replica, operator and prediction source.
@@ -246,7 +286,10 @@ void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, 
     w.dataset(group.get(), prefix_cache_schema(), r.prefix_cache.data(), r.prefix_cache.size());
     w.dataset(group.get(), cached_tokens_schema(), r.cached_tokens.data(), r.cached_tokens.size());
   }
-  if (!r.predictor.empty()) write_predictor(w, loc, r);
+  if (!r.pools.empty()) {
+    write_pools(w, loc, r);
+    write_predictor(w, loc, r);
+  }
   write_summary(w, loc, r, meta.tokens);
   w.string_attr(loc, "config", meta.config_json);
   w.string_attr(loc, "partition", meta.partition);

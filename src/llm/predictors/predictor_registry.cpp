@@ -50,21 +50,21 @@ std::string default_predictor_cache_dir() {
 }
 
 std::unique_ptr<ExecutionTimePredictor> make_execution_time_predictor(const PredictorConfig& config,
-                                                                      const ClusterConfig& cluster) {
-  const int tp = cluster.replica.tensor_parallel_size;
-  const int workers = tp * cluster.replica.num_pipeline_stages;
-  const int per_node = cluster.replica.node.num_devices_per_node;
+                                                                      const PoolConfig& pool) {
+  const int tp = pool.replica.tensor_parallel_size;
+  const int workers = tp * pool.replica.num_pipeline_stages;
+  const int per_node = pool.replica.node.num_devices_per_node;
   if (!(workers < per_node || workers % per_node == 0)) {
-    throw ConfigError("cluster.replica: tensor_parallel_size x num_pipeline_stages = " + std::to_string(workers) +
+    throw ConfigError(pool.config_key + ".replica: tensor_parallel_size x num_pipeline_stages = " + std::to_string(workers) +
                       " must be smaller than num_devices_per_node (" + std::to_string(per_node) + " on '" +
-                      cluster.replica.node.name + "') or a multiple of it");
+                      pool.replica.node.name + "') or a multiple of it");
   }
   if (tp > per_node) {
-    throw ConfigError("cluster.replica.tensor_parallel_size: " + std::to_string(tp) + " exceeds the " +
-                      std::to_string(per_node) + " devices of a '" + cluster.replica.node.name +
+    throw ConfigError(pool.config_key + ".replica.tensor_parallel_size: " + std::to_string(tp) + " exceeds the " +
+                      std::to_string(per_node) + " devices of a '" + pool.replica.node.name +
                       "' node (tensor parallelism across nodes is not modelled)");
   }
-  return find_plugin(predictors(), config.name, "execution_time_predictor.name").make(config, cluster);
+  return find_plugin(predictors(), config.name, "execution_time_predictor.name").make(config, pool);
 }
 
 }  // namespace llmsim::llm

@@ -18,7 +18,7 @@ constexpr std::int64_t kMaxDenseTokens = 1 << 16;
 
 class ProfiledPredictor final : public StagePredictor<ProfiledPredictor> {
  public:
-  ProfiledPredictor(const PredictorConfig& config, const ClusterConfig& cluster, TrainedDeployment trained);
+  ProfiledPredictor(const PredictorConfig& config, const PoolConfig& cluster, TrainedDeployment trained);
   std::vector<OperatorInfo> describe() const override;
   OperatorTime operator_time(Op op, std::int64_t a, std::int64_t b) const override;
 
@@ -28,7 +28,7 @@ class ProfiledPredictor final : public StagePredictor<ProfiledPredictor> {
   PerOp<std::vector<Estimate>> dense_;  // token-keyed curves at 0..max profiled tokens
 };
 
-ProfiledPredictor::ProfiledPredictor(const PredictorConfig& config, const ClusterConfig& cluster,
+ProfiledPredictor::ProfiledPredictor(const PredictorConfig& config, const PoolConfig& cluster,
                                      TrainedDeployment trained)
     : StagePredictor(config, cluster), trained_(std::move(trained)) {
   for (int i = 0; i < kNumOps; ++i) {
@@ -75,7 +75,7 @@ std::vector<OperatorInfo> ProfiledPredictor::describe() const {
 }  // namespace
 
 std::unique_ptr<ExecutionTimePredictor> make_profiled_predictor(const PredictorConfig& config,
-                                                                const ClusterConfig& cluster) {
+                                                                const PoolConfig& cluster) {
   const std::string key = deployment_key(config, cluster);
   std::optional<TrainedDeployment> trained;
   if (!config.cache_dir.empty()) trained = load_deployment(config.cache_dir, key);

@@ -37,7 +37,7 @@ AttentionFeatures attention_features(const Batch& batch, const RequestStore& sto
   return f;
 }
 
-StageShape::StageShape(const ClusterConfig& cluster)
+StageShape::StageShape(const PoolConfig& cluster)
     : num_layers(cluster.replica.model.num_layers / cluster.replica.num_pipeline_stages),
       num_stages(cluster.replica.num_pipeline_stages),
       tensor_parallel(cluster.replica.tensor_parallel_size),

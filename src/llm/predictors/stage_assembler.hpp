@@ -29,7 +29,7 @@ struct StageShape {
   bool post_attn_norm = true;
   bool gqa = false;
 
-  explicit StageShape(const ClusterConfig& cluster);
+  explicit StageShape(const PoolConfig& cluster);
 };
 
 /// `Derived` provides `OperatorTime operator_time(Op, std::int64_t a, std::int64_t b) const` (the look-ups are
@@ -37,7 +37,7 @@ struct StageShape {
 template <typename Derived>
 class StagePredictor : public ExecutionTimePredictor {
  public:
-  StagePredictor(const PredictorConfig& config, const ClusterConfig& cluster) : config_(config), shape_(cluster) {}
+  StagePredictor(const PredictorConfig& config, const PoolConfig& cluster) : config_(config), shape_(cluster) {}
 
   ExecutionTime predict(const Batch& batch, const RequestStore& store, int stage) const final {
     const Derived& self = static_cast<const Derived&>(*this);

@@ -175,7 +175,7 @@ OperatorModel fit_roofline(Op op, const PredictorConfig& config, const ReplicaCo
                    (is_network_op(op) ? "node" : "device") + " to its configs/hardware/ file");
 }
 
-bool op_used(Op op, const ClusterConfig& c) {
+bool op_used(Op op, const PoolConfig& c) {
   if (op == Op::all_reduce) return c.replica.tensor_parallel_size > 1;
   if (op == Op::send_recv) return c.replica.num_pipeline_stages > 1;
   if (op == Op::post_attention_layernorm) return c.replica.model.post_attn_norm;
@@ -198,7 +198,7 @@ std::string node_text(const NodeSpec& n) {
 
 }  // namespace
 
-std::string deployment_key(const PredictorConfig& config, const ClusterConfig& cluster) {
+std::string deployment_key(const PredictorConfig& config, const PoolConfig& cluster) {
   const ReplicaConfig& r = cluster.replica;
   ContentDigest h;
   h.add_text(kFormat);
@@ -237,7 +237,7 @@ std::string deployment_key(const PredictorConfig& config, const ClusterConfig& c
   return h.hex();
 }
 
-TrainedDeployment train_deployment(const PredictorConfig& config, const ClusterConfig& cluster, std::string key) {
+TrainedDeployment train_deployment(const PredictorConfig& config, const PoolConfig& cluster, std::string key) {
   const ReplicaConfig& r = cluster.replica;
   if (!fs::is_directory(config.profile_dir)) {
     throw ConfigError("execution_time_predictor.profile_dir: '" + config.profile_dir + "' is not a directory");

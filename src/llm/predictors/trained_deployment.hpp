@@ -34,11 +34,11 @@ struct TrainedDeployment {
 
 /// The key of `cluster`'s deployment under `config`: SHA-1 over the format version, the settings and the bytes
 /// of every profile file it may draw on (its own and its calibration devices' and nodes').
-std::string deployment_key(const PredictorConfig& config, const ClusterConfig& cluster);
+std::string deployment_key(const PredictorConfig& config, const PoolConfig& cluster);
 
 /// Trains every operator the deployment uses (predictor spec 2.3 rows; model chosen by k-fold held-out error).
 /// Throws InputError/ConfigError naming the file, key or operator that is missing or mismatched.
-TrainedDeployment train_deployment(const PredictorConfig& config, const ClusterConfig& cluster, std::string key);
+TrainedDeployment train_deployment(const PredictorConfig& config, const PoolConfig& cluster, std::string key);
 
 /// Writes `t` to `dir`/<key>.json atomically (unique temporary + rename); returns the path.
 std::string save_deployment(const TrainedDeployment& t, const std::string& dir);

@@ -15,7 +15,7 @@ namespace {
 
 class VidurTablePredictor final : public StagePredictor<VidurTablePredictor> {
  public:
-  VidurTablePredictor(const PredictorConfig& config, const ClusterConfig& cluster);
+  VidurTablePredictor(const PredictorConfig& config, const PoolConfig& cluster);
   std::vector<OperatorInfo> describe() const override;
   OperatorTime operator_time(Op op, std::int64_t a, std::int64_t b) const override;
 
@@ -27,7 +27,7 @@ class VidurTablePredictor final : public StagePredictor<VidurTablePredictor> {
   PrefillTable prefill_;
 };
 
-VidurTablePredictor::VidurTablePredictor(const PredictorConfig& config, const ClusterConfig& cluster)
+VidurTablePredictor::VidurTablePredictor(const PredictorConfig& config, const PoolConfig& cluster)
     : StagePredictor(config, cluster) {
   for (int i = 0; i < kNumOps; ++i) {
     const auto op = static_cast<Op>(i);
@@ -78,7 +78,7 @@ std::vector<OperatorInfo> VidurTablePredictor::describe() const {
 }  // namespace
 
 std::unique_ptr<ExecutionTimePredictor> make_vidur_table_predictor(const PredictorConfig& config,
-                                                                   const ClusterConfig& cluster) {
+                                                                   const PoolConfig& cluster) {
   return std::make_unique<VidurTablePredictor>(config, cluster);
 }
 

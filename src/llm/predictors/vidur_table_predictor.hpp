@@ -9,6 +9,6 @@
 namespace llmsim::llm::detail {
 
 std::unique_ptr<ExecutionTimePredictor> make_vidur_table_predictor(const PredictorConfig& config,
-                                                                   const ClusterConfig& cluster);
+                                                                   const PoolConfig& cluster);
 
 }  // namespace llmsim::llm::detail

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// round_robin, random and lor routing policies (Vidur vidur/scheduler/global_scheduler/*; spec 6).
+// Routing policies: round_robin, random and lor (Vidur vidur/scheduler/global_scheduler/*; spec 6), and ours.
 #include <algorithm>
 #include <list>
 #include <unordered_map>
@@ -62,21 +62,29 @@ ReplicaId least_loaded(const std::vector<std::size_t>& counts) {
   return static_cast<ReplicaId>(std::min_element(counts.begin(), counts.end()) - counts.begin());
 }
 
-/// Least outstanding requests, as Vidur defines it: a snapshot of pending-queue lengths, lowest id on ties,
-/// incremented locally per routed request (spec 6; the queue-length-only signal is Vidur's, kept for parity).
-class LorGlobalScheduler final : public GlobalScheduler {
+/// The least loaded replica by `count`, incremented locally per routed request, lowest id on ties. `lor` counts
+/// pending requests, as Vidur defines least outstanding requests (spec 6; the queue-length-only signal is Vidur's,
+/// kept for parity); `least_outstanding` counts requests routed and not completed, which also sees the requests
+/// a replica is running (a faster replica completes them sooner and so receives more).
+class LeastLoadedGlobalScheduler final : public GlobalScheduler {
  public:
+  using Count = std::size_t (ReplicaLoadView::*)(ReplicaId) const;
+  explicit LeastLoadedGlobalScheduler(Count count) : count_(count) {}
+  bool routes_on_outstanding_requests() const override { return count_ == &ReplicaLoadView::outstanding_requests; }
   std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
-    std::vector<std::size_t> pending = load_counts(load, &ReplicaLoadView::pending_requests);
+    std::vector<std::size_t> counts = load_counts(load, count_);
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
     for (std::size_t i = 0; i < queue.size(); ++i) {
-      const ReplicaId r = least_loaded(pending);
-      ++pending[static_cast<std::size_t>(r)];
+      const ReplicaId r = least_loaded(counts);
+      ++counts[static_cast<std::size_t>(r)];
       out.push_back(r);
     }
     return out;
   }
+
+ private:
+  Count count_;
 };
 
 /// Session affinity: every request of a session (stream key) goes where its session's first request went, which
@@ -142,7 +150,7 @@ class PrefixAwareGlobalScheduler final : public GlobalScheduler {
           best = static_cast<ReplicaId>(r);
         }
       }
-      index_[static_cast<std::size_t>(best)].insert(blocks, context_.blocks_per_replica);
+      index_[static_cast<std::size_t>(best)].insert(blocks, context_.replica_blocks[static_cast<std::size_t>(best)]);
       ++outstanding[static_cast<std::size_t>(best)];
       out.push_back(best);
     }
@@ -194,9 +202,13 @@ const std::vector<GlobalSchedulerPlugin>& global_schedulers() {
        [](const GlobalSchedulerConfig&, const RoutingContext& c) -> Made {
          return std::make_unique<RandomGlobalScheduler>(c.seed);
        }},
-      {{"lor", {}, "least outstanding requests: the replica with the fewest pending requests"},
+      {{"lor", {}, "least outstanding requests as Vidur defines it: the replica with the fewest pending requests"},
        [](const GlobalSchedulerConfig&, const RoutingContext&) -> Made {
-         return std::make_unique<LorGlobalScheduler>();
+         return std::make_unique<LeastLoadedGlobalScheduler>(&ReplicaLoadView::pending_requests);
+       }},
+      {{"least_outstanding", {}, "the replica with the fewest requests routed to it and not completed"},
+       [](const GlobalSchedulerConfig&, const RoutingContext&) -> Made {
+         return std::make_unique<LeastLoadedGlobalScheduler>(&ReplicaLoadView::outstanding_requests);
        }},
       {{"session_affinity", {},
         "every turn of a session to its first turn's replica (the one with the fewest outstanding requests)"},

@@ -5,6 +5,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "llmsim/llm/memory_planner.hpp"
 
@@ -34,15 +35,18 @@ std::string MemoryEstimate::describe() const {
 namespace {
 
 // A vllm_v1 replica keeps a block pool and an index of cached content; the prefix_aware router an index of the
-// blocks it routed to each replica; both as large as a replica's KV cache.
+// blocks it routed to each replica; both as large as a replica's KV cache. The mean over the cluster's replicas.
 double block_bytes_per_replica(const SimulationConfig& config) {
-  const bool pool = config.cluster.replica_scheduler.name == "vllm_v1";
   const bool index = config.cluster.global_scheduler.name == "prefix_aware";
-  if (!pool && !index) return 0;
-  const ReplicaPlan plan = plan_replica(config.cluster.replica, config.cluster.replica_scheduler,
-                                        config.request_generator.effective_max_tokens());
-  return static_cast<double>(plan.num_blocks) *
-         ((pool ? kPeakBytesPerCachedBlock : 0.0) + (index ? kPeakBytesPerRoutedBlock : 0.0));
+  double total = 0;
+  for (const PoolConfig& p : config.cluster.pools) {
+    const bool pool = p.replica_scheduler.name == "vllm_v1";
+    if (!pool && !index) continue;
+    const ReplicaPlan plan = plan_replica(p.replica, p.replica_scheduler, config.request_generator.effective_max_tokens());
+    total += static_cast<double>(p.num_replicas) * static_cast<double>(plan.num_blocks) *
+             ((pool ? kPeakBytesPerCachedBlock : 0.0) + (index ? kPeakBytesPerRoutedBlock : 0.0));
+  }
+  return total / config.cluster.num_replicas();
 }
 
 }  // namespace
@@ -50,7 +54,7 @@ double block_bytes_per_replica(const SimulationConfig& config) {
 MemoryEstimate estimate_memory(const SimulationConfig& config) {
   const RequestGeneratorConfig& g = config.request_generator;
   MemoryEstimate e;
-  e.replicas = config.cluster.num_replicas;
+  e.replicas = config.cluster.num_replicas();
   e.block_bytes_per_replica = block_bytes_per_replica(config);
   if (g.name == "trace_replay") return e;
   // Synthetic: requests; conversations: sessions, each of up to max_turns requests.
@@ -66,20 +70,26 @@ MemoryEstimate estimate_memory(const SimulationConfig& config) {
 
 MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector<RequestSpec>& requests) {
   MemoryEstimate e;
-  e.replicas = config.cluster.num_replicas;
+  e.replicas = config.cluster.num_replicas();
   e.block_bytes_per_replica = block_bytes_per_replica(config);
   e.requests = static_cast<double>(requests.size());
   const MetricsConfig& m = config.metrics;
   if (m.store_batch_metrics || m.enable_chrome_trace || m.store_time_series) {
-    const ReplicaSchedulerConfig& s = config.cluster.replica_scheduler;
+    // Batches of one request each: one per decode token and prefill chunk (the smallest chunk of any pool).
+    std::int64_t chunk = std::numeric_limits<std::int64_t>::max();
+    int stages = 1;
+    for (const PoolConfig& p : config.cluster.pools) {
+      if (p.replica_scheduler.name == "sarathi") chunk = std::min<std::int64_t>(chunk, p.replica_scheduler.chunk_size);
+      stages = std::max(stages, p.replica.num_pipeline_stages);
+    }
     double batches = 0;
     for (const RequestSpec& r : requests) {
-      const std::int64_t chunk = s.name == "sarathi" ? s.chunk_size : r.num_prefill_tokens;
-      batches += static_cast<double>(r.num_decode_tokens + (r.num_prefill_tokens + chunk - 1) / chunk);
+      const std::int64_t c = std::min(chunk, std::max<std::int64_t>(r.num_prefill_tokens, 1));
+      batches += static_cast<double>(r.num_decode_tokens + (r.num_prefill_tokens + c - 1) / c);
     }
     // A Chrome trace keeps one record per batch and pipeline stage as well.
     if (m.store_batch_metrics || m.enable_chrome_trace) {
-      e.batches = m.enable_chrome_trace ? batches * (1 + config.cluster.replica.num_pipeline_stages) : batches;
+      e.batches = m.enable_chrome_trace ? batches * (1 + stages) : batches;
     }
     // One row per scheduling round at most: one per batch end and one per dispatch.
     if (m.store_time_series) e.time_series_rows = batches + e.requests;

@@ -8,15 +8,15 @@
 
 namespace llmsim::llm {
 
-Replica::Replica(ReplicaId id, const ClusterConfig& cluster, std::int64_t max_request_tokens,
+Replica::Replica(ReplicaId id, const PoolConfig& pool, std::int64_t max_request_tokens,
                  RequestStore& requests, const ExecutionTimePredictor& predictor, const MetricsConfig& metrics)
     : id_(id),
       requests_(requests),
       predictor_(predictor),
-      scheduler_(make_replica_scheduler(cluster.replica_scheduler, cluster.replica, max_request_tokens, requests)),
-      mfu_(cluster.replica),
-      metrics_(id, cluster.replica.num_pipeline_stages, metrics),
-      stages_(static_cast<std::size_t>(cluster.replica.num_pipeline_stages)) {}
+      scheduler_(make_replica_scheduler(pool.replica_scheduler, pool.replica, max_request_tokens, requests)),
+      mfu_(pool.replica),
+      metrics_(id, pool.replica.num_pipeline_stages, metrics),
+      stages_(static_cast<std::size_t>(pool.replica.num_pipeline_stages)) {}
 
 void Replica::finish(SimulationResults& out) {
   metrics_.finish(scheduler_->num_blocks(), out);

@@ -81,9 +81,11 @@ std::vector<double> completed_request_metric(const SimulationResults& results, c
   return values;
 }
 
-PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results) {
+PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results, int first,
+                                                               int count) {
   PerOp<std::array<double, kNumSources>> out{};
   for (const OperatorTimeRecord& t : results.operator_times) {
+    if (t.replica_id < first || t.replica_id - first >= count) continue;
     out[static_cast<std::size_t>(t.operator_id)][static_cast<std::size_t>(t.source_id)] += t.gpu_time_ms;
   }
   return out;
@@ -100,6 +102,59 @@ std::array<double, kNumSources> source_shares(const SimulationResults& results) 
   }
   for (double& s : share) s = total > 0 ? s / total : 0;
   return share;
+}
+
+std::vector<PoolRecord> summarise_pools(const ClusterConfig& cluster, const SimulationResults& results) {
+  std::vector<PoolRecord> out;
+  const std::vector<int> pool_of = cluster.replica_pools();
+  auto pool_index = [&](std::int32_t replica) {
+    return static_cast<std::size_t>(pool_of[static_cast<std::size_t>(replica)]);
+  };
+  std::int32_t first = 0;
+  out.reserve(cluster.pools.size());
+  for (const PoolConfig& p : cluster.pools) {
+    PoolRecord& r = out.emplace_back();
+    r.name = p.name;
+    r.first_replica = first;
+    r.num_replicas = p.num_replicas;
+    r.model = p.replica.model.name;
+    r.device = p.replica.device.name;
+    r.network_device = p.replica.node.name;
+    r.tensor_parallel_size = p.replica.tensor_parallel_size;
+    r.num_pipeline_stages = p.replica.num_pipeline_stages;
+    r.replica_scheduler = p.replica_scheduler.name;
+    r.predictor = p.predictor.name;
+    r.num_gpus = static_cast<std::int64_t>(p.num_replicas) * p.gpus_per_replica();
+    r.price_per_gpu_hour = p.replica.device.price_per_hour;
+    r.cost_per_hour = p.cost_per_hour();
+    first += p.num_replicas;
+  }
+  for (const RequestRecord& q : results.requests) {
+    if (q.replica_id < 0) continue;
+    PoolRecord& r = out[pool_index(q.replica_id)];
+    ++r.num_requests;
+    r.completed_requests += q.completed;
+  }
+  std::vector<std::int64_t> stages(out.size(), 0);
+  for (const ReplicaStageRecord& s : results.replica_stages) {
+    const std::size_t p = pool_index(s.replica_id);
+    out[p].busy_time_mean_percent += s.busy_time_percent;
+    out[p].mfu_mean_percent += s.mfu_percent;
+    ++stages[p];
+  }
+  for (const ReplicaRecord& m : results.replicas) {
+    PoolRecord& r = out[pool_index(m.replica_id)];
+    r.memory_usage_mean_percent += m.memory_usage_mean_percent;
+    r.memory_usage_peak_percent = std::max(r.memory_usage_peak_percent, m.memory_usage_peak_percent);
+  }
+  for (std::size_t p = 0; p < out.size(); ++p) {
+    if (stages[p] > 0) {
+      out[p].busy_time_mean_percent /= static_cast<double>(stages[p]);
+      out[p].mfu_mean_percent /= static_cast<double>(stages[p]);
+    }
+    out[p].memory_usage_mean_percent /= out[p].num_replicas;
+  }
+  return out;
 }
 
 }  // namespace llmsim::llm

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "llmsim/llm/replica.hpp"
+#include "llmsim/llm/result_stats.hpp"
 #include "llmsim/llm/router.hpp"
 #include "llmsim/util/assert.hpp"
 #include "llmsim/util/error.hpp"
@@ -47,9 +48,10 @@ class Simulation::LoadView final : public ReplicaLoadView {
 };
 
 Simulation::Simulation(const SimulationConfig& config, const std::vector<RequestSpec>& requests,
-                       const ExecutionTimePredictor& predictor, des::Transport* transport,
+                       const std::vector<const ExecutionTimePredictor*>& predictors, des::Transport* transport,
                        const std::string& partition)
-    : config_(config), predictor_(predictor), transport_(transport), rank_(transport ? transport->rank() : 0) {
+    : config_(config), predictors_(predictors), transport_(transport), rank_(transport ? transport->rank() : 0) {
+  LLMSIM_ASSERT(predictors_.size() == config.cluster.pools.size(), "one predictor per pool");
   const int ranks = transport ? transport->size() : 1;
   const SimTime latency = config.cluster.routing.latency;
   if (ranks > 1 && latency <= 0) {
@@ -58,19 +60,25 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   }
   requests_.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) requests_.emplace_back(static_cast<RequestId>(i), requests[i]);
-  const int n = config.cluster.num_replicas;
+  const int n = config.cluster.num_replicas();
   replica_owner_ = des::partition_entities(partition, n, ranks);
   const std::int64_t max_tokens = config.request_generator.effective_max_tokens();
+  const std::vector<int> pool_of = config.cluster.replica_pools();
+  std::vector<ReplicaPlan> plans;
+  for (const PoolConfig& pool : config.cluster.pools) {
+    plans.push_back(plan_replica(pool.replica, pool.replica_scheduler, max_tokens));
+  }
+  RoutingContext routing{config.seed, &requests_, plans.front().block_size, {}};
   for (int r = 0; r < n; ++r) {
-    replicas_.push_back(owns_replica(r) ? std::make_unique<Replica>(r, config.cluster, max_tokens, requests_,
-                                                                    predictor, config.metrics)
+    const auto p = static_cast<std::size_t>(pool_of[static_cast<std::size_t>(r)]);
+    routing.replica_blocks.push_back(plans[p].num_blocks);
+    replicas_.push_back(owns_replica(r) ? std::make_unique<Replica>(r, config.cluster.pools[p], max_tokens, requests_,
+                                                                    *predictors_[p], config.metrics)
                                         : nullptr);
   }
   std::vector<int> owner{0};
   // Every rank builds the routing policy: its replicas must know which load it reads; rank 0's router runs it.
-  const ReplicaPlan plan = plan_replica(config.cluster.replica, config.cluster.replica_scheduler, max_tokens);
-  std::unique_ptr<GlobalScheduler> policy = make_global_scheduler(
-      config.cluster.global_scheduler, RoutingContext{config.seed, &requests_, plan.block_size, plan.num_blocks});
+  std::unique_ptr<GlobalScheduler> policy = make_global_scheduler(config.cluster.global_scheduler, routing);
   const bool report_outstanding = policy->routes_on_outstanding_requests();
   if (rank_ == 0) {
     if (latency == 0) load_view_ = std::make_unique<LoadView>(replicas_);
@@ -202,7 +210,8 @@ SimulationResults Simulation::finish(SimulationResults all) {
             by([](const PrefixCacheRecord& p) { return p.replica_id; }));
   std::sort(all.cached_tokens.begin(), all.cached_tokens.end(),
             by([](const CachedTokensRecord& c) { return c.request_id; }));
-  all.predictor = predictor_.describe();
+  all.pools = summarise_pools(config_.cluster, all);
+  for (std::size_t p = 0; p < all.pools.size(); ++p) all.pools[p].operators = predictors_[p]->describe();
   if (!all.time_limit_reached) {
     stalled_ = std::count_if(all.requests.begin(), all.requests.end(), [](const RequestRecord& r) { return !r.completed; });
   }

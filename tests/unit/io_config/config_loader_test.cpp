@@ -61,30 +61,30 @@ TEST(ConfigLoader, EveryBundledExampleLoads) {
 TEST(ConfigLoader, VidurDefaultExampleHasVidursValues) {
   const llm::SimulationConfig c = load_config(kConfigs + "/examples/vidur-default-7b.yaml");
   EXPECT_EQ(c.seed, 42u);
-  EXPECT_EQ(c.cluster.replica.model.name, "meta-llama/Llama-2-7b-hf");
-  EXPECT_EQ(c.cluster.replica.model.num_layers, 32);
-  EXPECT_EQ(c.cluster.replica.device.total_memory_gb, 80);
-  EXPECT_EQ(c.cluster.replica.node.num_devices_per_node, 4);
-  EXPECT_EQ(c.cluster.replica_scheduler.name, "sarathi");
-  EXPECT_EQ(c.cluster.replica_scheduler.chunk_size, 512);
+  EXPECT_EQ(c.cluster.pools[0].replica.model.name, "meta-llama/Llama-2-7b-hf");
+  EXPECT_EQ(c.cluster.pools[0].replica.model.num_layers, 32);
+  EXPECT_EQ(c.cluster.pools[0].replica.device.total_memory_gb, 80);
+  EXPECT_EQ(c.cluster.pools[0].replica.node.num_devices_per_node, 4);
+  EXPECT_EQ(c.cluster.pools[0].replica_scheduler.name, "sarathi");
+  EXPECT_EQ(c.cluster.pools[0].replica_scheduler.chunk_size, 512);
   EXPECT_EQ(c.request_generator.num_requests, 128);
   EXPECT_EQ(c.request_generator.interval.qps, 0.5);
-  EXPECT_TRUE(fs::path(c.predictor.table_dir).is_absolute());
-  EXPECT_TRUE(fs::is_directory(c.predictor.table_dir));
+  EXPECT_TRUE(fs::path(c.cluster.pools[0].predictor.table_dir).is_absolute());
+  EXPECT_TRUE(fs::is_directory(c.cluster.pools[0].predictor.table_dir));
 }
 
 TEST(ConfigLoader, MinimalConfigGetsVidurDefaults) {
   const llm::SimulationConfig c = load_config(write_config("minimal.yaml", ""));
-  EXPECT_EQ(c.cluster.num_replicas, 1);
+  EXPECT_EQ(c.cluster.num_replicas(), 1);
   EXPECT_EQ(c.cluster.global_scheduler.name, "round_robin");
-  EXPECT_EQ(c.cluster.replica_scheduler.name, "sarathi");
-  EXPECT_EQ(c.cluster.replica_scheduler.batch_size_cap, 128);
-  EXPECT_FALSE(c.cluster.replica_scheduler.num_blocks.has_value());
-  EXPECT_DOUBLE_EQ(c.cluster.replica.memory_margin_fraction, 0.1);
+  EXPECT_EQ(c.cluster.pools[0].replica_scheduler.name, "sarathi");
+  EXPECT_EQ(c.cluster.pools[0].replica_scheduler.batch_size_cap, 128);
+  EXPECT_FALSE(c.cluster.pools[0].replica_scheduler.num_blocks.has_value());
+  EXPECT_DOUBLE_EQ(c.cluster.pools[0].replica.memory_margin_fraction, 0.1);
   EXPECT_EQ(c.request_generator.length.name, "fixed");
   EXPECT_EQ(c.request_generator.length.prefill_tokens, 2048);
-  EXPECT_EQ(c.predictor.kv_cache_prediction_granularity, 64);
-  EXPECT_DOUBLE_EQ(c.predictor.nccl_cpu_launch_overhead_ms, 0.02);
+  EXPECT_EQ(c.cluster.pools[0].predictor.kv_cache_prediction_granularity, 64);
+  EXPECT_DOUBLE_EQ(c.cluster.pools[0].predictor.nccl_cpu_launch_overhead_ms, 0.02);
 }
 
 TEST(ConfigLoader, PolicySpecificDefaultsAndOverrides) {
@@ -93,8 +93,8 @@ TEST(ConfigLoader, PolicySpecificDefaultsAndOverrides) {
   const llm::SimulationConfig c =
       load_config(path, {"cluster.num_replicas=4", "cluster.replica_scheduler.name=vllm", "seed=7",
                          "request_generator.num_requests=null", "request_generator.duration=30"});
-  EXPECT_EQ(c.cluster.num_replicas, 4);
-  EXPECT_EQ(c.cluster.replica_scheduler.name, "vllm");
+  EXPECT_EQ(c.cluster.num_replicas(), 4);
+  EXPECT_EQ(c.cluster.pools[0].replica_scheduler.name, "vllm");
   EXPECT_EQ(c.seed, 7u);
   EXPECT_FALSE(c.request_generator.num_requests.has_value());
   EXPECT_EQ(c.request_generator.duration, 30.0);
@@ -115,7 +115,7 @@ TEST(ConfigLoader, CatalogPathsAreRelativeToTheNamingFile) {
   std::ofstream(path) << text;
   // phi-2 has no Vidur tables here (the table manifest would refuse it): use the profiled predictor.
   const auto config = load_config(path, {"execution_time_predictor={name: profiled, profile_dir: " + kConfigs + "/profiles}"});
-  EXPECT_EQ(config.cluster.replica.model.name, "microsoft/phi-2");
+  EXPECT_EQ(config.cluster.pools[0].replica.model.name, "microsoft/phi-2");
 }
 
 TEST(ConfigLoader, ErrorsNameFileKeyAndValidValues) {
@@ -142,6 +142,71 @@ TEST(ConfigLoader, ErrorsNameFileKeyAndValidValues) {
   expect_error(write_config("empty.yaml", "", false), {"empty.yaml", "empty"});
   expect_error(write_config("nomodel.yaml", "cluster:\n  num_replicas: 2\n", false),
                {"cluster.replica.model", "required"});
+}
+
+// Two pools: 2 A100 replicas on the cluster-wide sections, 1 H100 replica with its own device, policy and predictor.
+std::vector<std::string> two_pools() {
+  return {"cluster.pools=[{name: a100, num_replicas: 2}, {name: h100, replica: {device: " + kConfigs +
+          "/hardware/h100.yaml, network_device: " + kConfigs + "/hardware/h100_pairwise_nvlink.yaml}, "
+          "replica_scheduler: {name: vllm_v1}, execution_time_predictor: {name: profiled, profile_dir: " + kConfigs +
+          "/profiles}}]"};
+}
+
+TEST(ConfigLoader, PoolsInheritTheClusterWideSectionsAndOverrideTheirOwnKeys) {
+  const std::string base = write_config("pools.yaml", "");
+  std::vector<std::string> set = two_pools();
+  set.push_back("cluster.replica_scheduler={name: sarathi, chunk_size: 256}");
+  set.push_back("cluster.pools.1.num_replicas=3");  // --set reaches into the list by index
+  const llm::SimulationConfig c = load_config(base, set);
+  ASSERT_EQ(c.cluster.pools.size(), 2u);
+  const llm::PoolConfig& a = c.cluster.pools[0];
+  const llm::PoolConfig& h = c.cluster.pools[1];
+  EXPECT_EQ(a.name, "a100");
+  EXPECT_EQ(a.config_key, "cluster.pools.0");
+  EXPECT_EQ(a.num_replicas, 2);
+  EXPECT_EQ(a.replica.device.name, "a100");
+  EXPECT_EQ(a.replica_scheduler.chunk_size, 256);  // inherited
+  EXPECT_EQ(a.predictor.name, "vidur_table");
+  EXPECT_EQ(h.num_replicas, 3);
+  EXPECT_EQ(h.replica.model.name, "meta-llama/Llama-2-7b-hf");  // inherited
+  EXPECT_EQ(h.replica.device.name, "h100");
+  EXPECT_EQ(h.replica_scheduler.name, "vllm_v1");  // another policy: sarathi's chunk_size is not carried over
+  EXPECT_EQ(h.replica_scheduler.max_num_batched_tokens, 8192);  // vLLM's default for an 80 GB H100, resolved
+  EXPECT_EQ(h.predictor.name, "profiled");
+  EXPECT_EQ(c.cluster.num_replicas(), 5);
+  EXPECT_EQ(c.cluster.replica_pools(), (std::vector<int>{0, 0, 1, 1, 1}));
+  EXPECT_DOUBLE_EQ(c.cluster.cost_per_hour(), 2 * a.replica.device.price_per_hour + 3 * h.replica.device.price_per_hour);
+}
+
+TEST(ConfigLoader, OnePoolListEqualsTheTopLevelForm) {
+  const std::string base = write_config("one_pool.yaml", "");
+  const std::string listed = config_to_json(load_config(base, {"cluster.pools=[{name: default, num_replicas: 3}]"}));
+  EXPECT_EQ(listed, config_to_json(load_config(base, {"cluster.num_replicas=3"})));
+  EXPECT_EQ(load_config(base).cluster.pools.front().config_key, "cluster");
+}
+
+TEST(ConfigLoader, PoolErrorsNameThePoolKey) {
+  const std::string base = write_config("pool_errors.yaml", "");
+  auto with = [](std::vector<std::string> set, const std::string& more) {
+    set.push_back(more);
+    return set;
+  };
+  expect_error(base, {"cluster.num_replicas", "under cluster.pools"}, with(two_pools(), "cluster.num_replicas=2"));
+  expect_error(base, {"cluster.pools", "non-empty list"}, {"cluster.pools=[]"});
+  expect_error(base, {"cluster.pools.1.name", "'a' names two pools", "cluster.pools.0"},
+               {"cluster.pools=[{name: a}, {name: a}]"});
+  expect_error(base, {"cluster.pools.0.name", "letters, digits"}, {"cluster.pools=[{name: 'a b'}]"});
+  expect_error(base, {"cluster.pools.0.bogus", "unknown key", "num_replicas"}, {"cluster.pools=[{name: a, bogus: 1}]"});
+  expect_error(base, {"cluster.pools.1.replica.num_pipeline_stages", "num_layers (32)"},
+               with(two_pools(), "cluster.pools.1.replica.num_pipeline_stages=3"));
+  expect_error(base, {"'7' is not an index", "0..1"}, with(two_pools(), "cluster.pools.7.num_replicas=2"));
+  // The A100 tables refuse an H100 pool, naming the pool's key.
+  expect_error(base, {"cluster.pools.1.execution_time_predictor.table_dir", "cluster.pools.1.replica.device.name"},
+               with(two_pools(), "cluster.pools.1.execution_time_predictor={name: vidur_table}"));
+  // A cache-aware router hashes prompts in blocks of one size.
+  expect_error(base, {"cluster.global_scheduler.name", "same replica_scheduler.block_size", "a100: 16", "h100: 32"},
+               with(with(two_pools(), "cluster.global_scheduler.name=prefix_aware"),
+                    "cluster.pools.1.replica_scheduler.block_size=32"));
 }
 
 // The keys a section accepts, as its "unknown key" error lists them ("valid keys here: a, b, c").
@@ -218,10 +283,13 @@ TEST(ConfigLoader, RoutingValuesCarryUnits) {
 
 TEST(ConfigLoader, ResolvedConfigJsonHasEveryResolvedValue) {
   const auto j = nlohmann::json::parse(config_to_json(load_config(kConfigs + "/examples/vidur-default-7b.yaml")));
-  EXPECT_EQ(j["cluster"]["replica"]["model"]["num_layers"], 32);
-  EXPECT_EQ(j["cluster"]["replica_scheduler"]["num_blocks"], nullptr);
+  const auto& pool = j["cluster"]["pools"][0];
+  EXPECT_EQ(pool["name"], "default");
+  EXPECT_EQ(pool["num_replicas"], 1);
+  EXPECT_EQ(pool["replica"]["model"]["num_layers"], 32);
+  EXPECT_EQ(pool["replica_scheduler"]["num_blocks"], nullptr);
   EXPECT_EQ(j["request_generator"]["interval_generator"]["qps"], 0.5);
-  EXPECT_TRUE(fs::path(j["execution_time_predictor"]["table_dir"].get<std::string>()).is_absolute());
+  EXPECT_TRUE(fs::path(pool["execution_time_predictor"]["table_dir"].get<std::string>()).is_absolute());
 }
 
 }  // namespace

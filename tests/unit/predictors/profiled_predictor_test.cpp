@@ -32,8 +32,8 @@ fs::path test_dir() {
   return dir;
 }
 
-ClusterConfig cluster(const ModelSpec& model, const DeviceSpec& device, int tp, int pp) {
-  ClusterConfig c;
+PoolConfig cluster(const ModelSpec& model, const DeviceSpec& device, int tp, int pp) {
+  PoolConfig c;
   c.replica.model = model;
   c.replica.device = device;
   c.replica.node = tp * pp > 4 ? NodeSpec{"a100_dgx", 8, 300, 25} : NodeSpec{"a100_pairwise_nvlink", 4, 300, 25};
@@ -92,7 +92,7 @@ TEST(ProfiledPredictor, SaysWhereEachOperatorComesFromAndExtrapolatesBeyondThePr
 }
 
 TEST(ProfiledPredictor, HardwareWithoutProfilesUsesTheCalibratedRoofline) {
-  ClusterConfig c = cluster(kLlama7b, kH200, 2, 1);
+  PoolConfig c = cluster(kLlama7b, kH200, 2, 1);
   c.replica.device_calibration = {kH100, kA100};
   c.replica.node = NodeSpec{"h200_dgx", 8, 450, 50};
   c.replica.node_calibration = {NodeSpec{"h100_dgx", 8, 450, 50}};
@@ -101,7 +101,7 @@ TEST(ProfiledPredictor, HardwareWithoutProfilesUsesTheCalibratedRoofline) {
     EXPECT_EQ(i.method, "roofline") << op_name(i.op);
     EXPECT_EQ(i.data, "datasheet");
   }
-  ClusterConfig h100_cluster = cluster(kLlama7b, kH100, 2, 1);
+  PoolConfig h100_cluster = cluster(kLlama7b, kH100, 2, 1);
   h100_cluster.replica.device_calibration = {kA100};  // no attention profile on the H100
   const auto h100 = make_execution_time_predictor(profiled(), h100_cluster);
   const OperatorTime up = p->operator_time(Op::mlp_up_proj, 4096, 0);
@@ -112,14 +112,14 @@ TEST(ProfiledPredictor, HardwareWithoutProfilesUsesTheCalibratedRoofline) {
   const double h200_decode = p->operator_time(Op::attn_decode, 64, 4096).ms;
   const double h100_decode = h100->operator_time(Op::attn_decode, 64, 4096).ms;
   EXPECT_NEAR(h100_decode / h200_decode, 4800.0 / 3350.0, 0.05);
-  ClusterConfig lost = c;
+  PoolConfig lost = c;
   lost.replica.device_calibration.clear();
   EXPECT_THROW(make_execution_time_predictor(profiled(), lost), InputError);
 }
 
 TEST(ProfiledPredictor, TrainingIsDeterministicAndTheCacheGivesIdenticalPredictions) {
   const fs::path cache = test_dir();
-  const ClusterConfig c = cluster(kLlama70b, kA100, 4, 2);
+  const PoolConfig c = cluster(kLlama70b, kA100, 4, 2);
   const auto cold = make_execution_time_predictor(profiled(kProfiles, ""), c);
   const auto filled = make_execution_time_predictor(profiled(kProfiles, cache.string()), c);
   ASSERT_EQ(std::distance(fs::directory_iterator(cache), fs::directory_iterator{}), 1);
@@ -143,7 +143,7 @@ TEST(ProfiledPredictor, CacheKeyFollowsTheContentOfTheProfiles) {
     fs::create_directories(dir / sub);
     fs::copy(fs::path(kProfiles) / sub, dir / sub, fs::copy_options::recursive);
   }
-  const ClusterConfig c = cluster(kLlama7b, kA100, 1, 1);
+  const PoolConfig c = cluster(kLlama7b, kA100, 1, 1);
   const std::string before = detail::deployment_key(profiled(dir.string()), c);
   EXPECT_EQ(before, detail::deployment_key(profiled(dir.string()), c));
   std::ofstream(dir / "compute/a100/meta-llama/Llama-2-7b-hf/extra.csv") << "x\n";

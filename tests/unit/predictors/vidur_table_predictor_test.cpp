@@ -57,8 +57,8 @@ fs::path make_tables() {
 }
 
 // 4 layers, GQA (8 q heads, 2 kv heads), TP2 PP2 on an 8-GPU node.
-ClusterConfig gqa_cluster(bool post_attn_norm = true) {
-  ClusterConfig c;
+PoolConfig gqa_cluster(bool post_attn_norm = true) {
+  PoolConfig c;
   c.replica.model = ModelSpec{"tiny-gqa", 4, 8, 2, 512, 1024, 2048, true, 1000, post_attn_norm};
   c.replica.node = NodeSpec{"dgx", 8};
   c.replica.tensor_parallel_size = 2;
@@ -193,7 +193,7 @@ TEST(VidurTablePredictor, OutOfGridIsAnInputErrorNamingTheOperator) {
 
 TEST(VidurTablePredictor, MissingOrAmbiguousTablesAndBadTopologiesAreRejected) {
   const fs::path dir = make_tables();
-  ClusterConfig tp1 = gqa_cluster();
+  PoolConfig tp1 = gqa_cluster();
   tp1.replica.tensor_parallel_size = 1;
   tp1.replica.num_pipeline_stages = 1;
   EXPECT_NO_THROW(make_execution_time_predictor(tables(dir), tp1));
@@ -202,7 +202,7 @@ TEST(VidurTablePredictor, MissingOrAmbiguousTablesAndBadTopologiesAreRejected) {
   fs::remove(dir / "add_89abcdef_predictions.csv.gz");
   fs::remove(dir / "all_reduce_0123abcd_predictions.csv.gz");
   EXPECT_THROW(make_execution_time_predictor(tables(dir), gqa_cluster()), InputError);
-  ClusterConfig six = tp1;
+  PoolConfig six = tp1;
   six.replica.tensor_parallel_size = 6;
   six.replica.node.num_devices_per_node = 4;
   EXPECT_THROW(make_execution_time_predictor(tables(dir), six), ConfigError);
@@ -214,7 +214,7 @@ TEST(VidurTablePredictor, MissingOrAmbiguousTablesAndBadTopologiesAreRejected) {
 TEST(VidurTablePredictor, BundledLlama7bTablesAreLookedUpWithTheBatchKeys) {
   PredictorConfig p;
   p.table_dir = LLMSIM_SOURCE_DIR "/configs/predictors/vidur-llama2-7b-a100-tp1-pp1";
-  ClusterConfig c;
+  PoolConfig c;
   c.replica.model = ModelSpec{"meta-llama/Llama-2-7b-hf", 32, 32, 32, 4096, 11008, 4096, true, 32768, true};
   c.replica.node = NodeSpec{"a100_pairwise_nvlink", 4};
   const auto predictor = make_execution_time_predictor(p, c);

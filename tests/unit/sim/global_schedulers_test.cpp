@@ -79,15 +79,15 @@ TEST(GlobalSchedulers, PrefixAwareWeighsExpectedHitsAgainstLoad) {
   load.outstanding = {0, 0};
   const std::vector<RequestId> first{0, 1};
   // 0: no hits anywhere, equal load -> r0. 1: r0 holds 4 of its 5 blocks: 0.8 - 1 / (1 + 1) = 0.3 > 0 -> r0.
-  auto balanced = make_global_scheduler(GlobalSchedulerConfig{"prefix_aware"}, RoutingContext{1, &requests, 16, 100});
+  auto balanced = make_global_scheduler(GlobalSchedulerConfig{"prefix_aware"}, RoutingContext{1, &requests, 16, {100, 100}});
   EXPECT_EQ(balanced->schedule(first, load), (std::vector<ReplicaId>{0, 0}));
   // With load weighing twice as much, 1 goes elsewhere: 0.8 - 2 x 1 / 2 < 0.
   auto loaded = make_global_scheduler(GlobalSchedulerConfig{"prefix_aware", 1.0, 2.0},
-                                      RoutingContext{1, &requests, 16, 100});
+                                      RoutingContext{1, &requests, 16, {100, 100}});
   EXPECT_EQ(loaded->schedule(first, load), (std::vector<ReplicaId>{0, 1}));
-  // The router's index holds at most blocks_per_replica blocks: with room for 2 it keeps only the end of 0's
+  // The router's index holds at most the replica's blocks: with room for 2 it keeps only the end of 0's
   // prompt, so 1 expects no hit on r0 and the load decides (-0.5 vs 0) -> r1.
-  auto tiny = make_global_scheduler(GlobalSchedulerConfig{"prefix_aware"}, RoutingContext{1, &requests, 16, 2});
+  auto tiny = make_global_scheduler(GlobalSchedulerConfig{"prefix_aware"}, RoutingContext{1, &requests, 16, {2, 2}});
   EXPECT_EQ(tiny->schedule(first, load), (std::vector<ReplicaId>{0, 1}));
 }
 

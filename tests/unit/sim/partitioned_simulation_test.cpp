@@ -38,10 +38,10 @@ SimulationConfig config(const char* scheduler, const char* router) {
 SimulationResults run_on(int ranks, const SimulationConfig& c, const std::vector<RequestSpec>& w,
                          const std::string& partition = "block") {
   const FixedPredictor predictor(1.5);
-  if (ranks == 1) return Simulation(c, w, predictor).run();
+  if (ranks == 1) return Simulation(c, w, {&predictor}).run();
   SimulationResults root;
   des::run_local_ranks(ranks, [&](des::Transport& t) {
-    Simulation sim(c, w, predictor, &t, partition);
+    Simulation sim(c, w, {&predictor}, &t, partition);
     SimulationResults r = sim.run();
     if (t.rank() == 0) root = std::move(r);
   });
@@ -92,7 +92,7 @@ TEST(PartitionedSimulation, MessageSizesDelayHandOffsAndStayRankIndependent) {
 
 TEST(PartitionedSimulation, MoreRanksThanReplicasStillWork) {
   SimulationConfig c = config("vllm", "lor");
-  c.cluster.num_replicas = 2;
+  c.cluster.pools[0].num_replicas = 2;
   const std::vector<RequestSpec> w = workload(50);
   expect_identical(run_on(1, c, w), run_on(3, c, w));
 }

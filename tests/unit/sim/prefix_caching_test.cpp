@@ -28,9 +28,9 @@ RequestGeneratorConfig families() {
 
 SimulationResults run(const std::vector<RequestSpec>& requests, std::optional<std::int64_t> num_blocks) {
   SimulationConfig config = small_cluster(1, 1, "vllm_v1", "round_robin");
-  config.cluster.replica_scheduler.num_blocks = num_blocks;
+  config.cluster.pools[0].replica_scheduler.num_blocks = num_blocks;
   const FixedPredictor predictor(1.0);
-  Simulation sim(config, requests, predictor);
+  Simulation sim(config, requests, {&predictor});
   return sim.run();
 }
 

@@ -27,7 +27,7 @@ SimulationResults three_requests(bool tokens, bool time_series) {
   config.metrics.store_time_series = time_series;
   const FixedPredictor predictor(1.0);
   Simulation sim(config, {RequestSpec{0, 16, 3}, RequestSpec{kMs / 2, 16, 2}, RequestSpec{10 * kMs, 16, 4}},
-                 predictor);
+                 {&predictor});
   return sim.run();
 }
 
@@ -80,7 +80,7 @@ TEST(ServingMetrics, TpotDividesTheDecodeTimeByTheTokensAfterTheFirst) {
 TEST(ServingMetrics, TpotLeavesOutRequestsOfOneOutputToken) {
   SimulationConfig config = small_cluster(1, 1, "vllm", "round_robin");
   const FixedPredictor predictor(1.0);
-  Simulation sim(config, {RequestSpec{0, 16, 1}, RequestSpec{10 * kMs, 16, 2}}, predictor);
+  Simulation sim(config, {RequestSpec{0, 16, 1}, RequestSpec{10 * kMs, 16, 2}}, {&predictor});
   const SimulationResults r = sim.run();
   EXPECT_EQ(completed_request_metric(r, "tpot"), std::vector<double>{1.0 * kMsS});
   EXPECT_EQ(completed_request_metric(r, "ttft").size(), 2u);
@@ -109,11 +109,11 @@ TEST(ServingMetrics, ARestartedRequestEmitsEachTokenOnce) {
   // their next token, A takes the last one and B (the newest) is preempted. A decodes until 4 ms; B recomputes its
   // 17 seen tokens in [4, 5], which yields its token 1, then decodes tokens 2 and 3.
   SimulationConfig config = small_cluster(1, 1, "vllm", "round_robin");
-  config.cluster.replica_scheduler.num_blocks = 4;
-  config.cluster.replica_scheduler.watermark_blocks_fraction = 0;
+  config.cluster.pools[0].replica_scheduler.num_blocks = 4;
+  config.cluster.pools[0].replica_scheduler.watermark_blocks_fraction = 0;
   config.metrics.store_token_completion_metrics = true;
   const FixedPredictor predictor(1.0);
-  Simulation sim(config, {RequestSpec{0, 32, 4}, RequestSpec{0, 16, 4}}, predictor);
+  Simulation sim(config, {RequestSpec{0, 32, 4}, RequestSpec{0, 16, 4}}, {&predictor});
   const SimulationResults r = sim.run();
   ASSERT_EQ(r.requests[1].num_restarts, 1);
   const std::vector<TokenRecord> expected{{0, 1 * kMs, 0, 0}, {0, 2 * kMs, 1, 0}, {0, 3 * kMs, 2, 0},

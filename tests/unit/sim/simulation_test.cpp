@@ -16,7 +16,7 @@ constexpr SimTime kMs = 1'000'000;
 
 SimulationResults run(const SimulationConfig& config, const std::vector<RequestSpec>& requests) {
   const FixedPredictor predictor(1.0);
-  Simulation sim(config, requests, predictor);
+  Simulation sim(config, requests, {&predictor});
   return sim.run();
 }
 
@@ -78,9 +78,9 @@ TEST(Simulation, SimultaneousArrivalsAreRoutedTogether) {
 
 TEST(Simulation, PromptThatCanNeverBeAdmittedIsReportedAsStalled) {
   SimulationConfig config = small_cluster(1, 1, "vllm", "round_robin");
-  config.cluster.replica_scheduler.max_tokens_in_batch = 64;
+  config.cluster.pools[0].replica_scheduler.max_tokens_in_batch = 64;
   const FixedPredictor predictor(1.0);
-  Simulation sim(config, {RequestSpec{0, 16, 2}, RequestSpec{kMs, 100, 2}}, predictor);
+  Simulation sim(config, {RequestSpec{0, 16, 2}, RequestSpec{kMs, 100, 2}}, {&predictor});
   const auto r = sim.run();
   EXPECT_EQ(r.requests[0].completed, 1);
   EXPECT_EQ(r.requests[1].completed, 0);

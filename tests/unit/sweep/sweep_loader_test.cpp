@@ -42,8 +42,8 @@ TEST(SweepLoader, ExpandsTheBundledCiSweepInOrderWithItsExclusion) {
   EXPECT_EQ(sw.points[0].label, "scheduler=vllm qps=0.5 replicas=1");
   EXPECT_EQ(sw.points[1].label, "scheduler=vllm qps=0.5 replicas=2");  // last axis varies fastest
   EXPECT_EQ(sw.points[9].label, "scheduler=lightllm qps=2.0 replicas=1");
-  EXPECT_EQ(sw.points[1].config.cluster.num_replicas, 2);
-  EXPECT_EQ(sw.points[4].config.cluster.replica_scheduler.name, "sarathi");
+  EXPECT_EQ(sw.points[1].config.cluster.num_replicas(), 2);
+  EXPECT_EQ(sw.points[4].config.cluster.pools[0].replica_scheduler.name, "sarathi");
   EXPECT_DOUBLE_EQ(sw.points[2].config.request_generator.interval.qps, 2.0);
   std::set<std::string> ids;
   for (const SweepPoint& p : sw.points) {
