@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 
 DATASETS = ("requests", "batches", "replica_stages", "replicas", "tokens", "timeseries", "operator_times",
-            "prefix_cache/replicas", "prefix_cache/requests", "pools", "predictor/operators")
+            "prefix_cache/replicas", "prefix_cache/requests", "pools", "predictor/operators", "kv_transfers")
 METRICS = [("TTFT (s)", "prefill_e2e_time", 1e-9),
            ("TBT (s/token)", "decode_time_execution_plus_preemption_normalized", 1.0),
            ("e2e (s)", "e2e_time", 1e-9),

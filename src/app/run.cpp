@@ -48,7 +48,7 @@ void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, c
   io::write_hdf5(results,
                  io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single",
                                  opt.compress, config.metrics.store_token_completion_metrics,
-                                 config.metrics.store_time_series},
+                                 config.metrics.store_time_series, config.cluster.disaggregated()},
                  opt.output_path, staged);
   std::string written = opt.output_path;
   if (!opt.csv_dir.empty() || config.metrics.write_csv) {

@@ -78,7 +78,8 @@ io::SweepPart make_part(const io::SweepPoint& p, const sweep::PointOutcome& o, i
   part.results = &o.results;
   const llm::MetricsConfig& m = o.run_config.metrics;
   part.meta = io::RunMetadata{io::config_to_json(o.run_config), o.run_config.seed, 1, "single", false,
-                              m.store_token_completion_metrics, m.store_time_series};
+                              m.store_token_completion_metrics, m.store_time_series,
+                              o.run_config.cluster.disaggregated()};
   part.searched = o.capacity.has_value();
   if (o.capacity) {
     for (const sweep::CapacityProbe& pr : o.capacity->probes) {

@@ -3,6 +3,7 @@
 #include "llmsim/llm/replica_scheduler.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "llmsim/llm/memory_planner.hpp"
 #include "llmsim/util/assert.hpp"
@@ -76,6 +77,19 @@ void ReplicaScheduler::admit_with_full_reservation(std::vector<RequestId>& ids, 
     tokens.push_back(next_tokens(request(id)));
   }
 }
+
+namespace {
+// The config loader lets only vllm, sarathi and vllm_v1 serve prefill and decode pools.
+[[noreturn]] void no_disaggregation() {
+  LLMSIM_ASSERT(false, "this replica scheduler cannot serve a prefill or decode pool");
+  std::abort();
+}
+}  // namespace
+
+void ReplicaScheduler::do_hand_off(RequestId) { no_disaggregation(); }
+void ReplicaScheduler::do_release_handed_off(RequestId) { no_disaggregation(); }
+bool ReplicaScheduler::do_reserve_transfer(RequestId) { no_disaggregation(); }
+void ReplicaScheduler::do_add_transferred(RequestId) { no_disaggregation(); }
 
 std::int64_t ReplicaScheduler::next_tokens(const Request& r) const {
   LLMSIM_ASSERT(!r.completed(), "asked for the next tokens of a completed request");

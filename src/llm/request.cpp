@@ -82,6 +82,35 @@ void Request::reset_progress() {
   ++num_restarts_;
 }
 
+PrefillHandoff Request::prefill_handoff() const {
+  LLMSIM_ASSERT(is_prefill_complete_ && !completed_, "a request hands over after its prefill, before completing");
+  return PrefillHandoff{num_prefill_tokens_,  num_restarts_,        num_cached_tokens_, scheduled_at_,
+                        execution_time_,      model_execution_time_, preempted_time_,    prefill_completed_at_};
+}
+
+void Request::resume_after_prefill(const PrefillHandoff& h) {
+  const std::int64_t total = num_total_tokens();
+  LLMSIM_ASSERT(h.num_prefill_tokens > 0 && h.num_prefill_tokens < total, "handoff with an impossible prompt");
+  num_prefill_tokens_ = h.num_prefill_tokens;
+  num_decode_tokens_ = total - h.num_prefill_tokens;
+  num_processed_tokens_ = h.num_prefill_tokens + 1;  // the prefill produced the first output token
+  num_restarts_ = static_cast<int>(h.num_restarts);
+  num_cached_tokens_ = h.num_cached_tokens;
+  scheduled_at_ = h.scheduled_at;
+  scheduling_delay_ = h.scheduled_at - arrived_at_;
+  execution_time_ = h.execution_time;
+  model_execution_time_ = h.model_execution_time;
+  preempted_time_ = h.preempted_time;
+  prefill_completed_at_ = h.prefill_completed_at;
+  latest_stage_completed_at_ = h.prefill_completed_at;
+  latest_iteration_completed_at_ = h.prefill_completed_at;
+  scheduled_ = true;
+  completed_ = false;
+  is_prefill_complete_ = true;
+  has_completed_stage_ = true;
+  has_completed_prefill_ = true;
+}
+
 void Request::skip_cached_tokens(std::int64_t tokens) {
   LLMSIM_ASSERT(num_processed_tokens_ == 0 && tokens >= 0 && tokens < num_prefill_tokens_,
                 "cached tokens skip part of a prompt that has not started");

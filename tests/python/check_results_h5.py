@@ -12,6 +12,7 @@ present, sums per operator and source to /predictor/operators. /tokens and /time
 resolved config stores them.
 """
 import json
+import math
 import sys
 
 import h5py
@@ -58,6 +59,8 @@ def load(path):
             frames["operator_times"] = pd.DataFrame(f["operator_times"][()])
         if "pools" in f:
             frames["pools"] = pd.DataFrame(f["pools"][()])
+        if "kv_transfers" in f:
+            frames["kv_transfers"] = pd.DataFrame(f["kv_transfers"][()])
         if "predictor" in f and "operators" in f["predictor"]:
             frames["operators"] = pd.DataFrame(f["predictor"]["operators"][()])
         attrs = dict(f.attrs)
@@ -168,8 +171,13 @@ def check_pools(pools, config, frames, makespan):
     for (_, row), conf in zip(pools.iterrows(), configured):
         name = text(row["pool"])
         mine = routed[req_pool == name]
-        check(int(row["num_requests"]) == len(mine), f"/pools {name}: num_requests differs from /requests")
-        check(int(row["completed_requests"]) == int(mine["completed"].sum()), f"/pools {name}: completed differs")
+        # A prefill pool also counts the prompts it prefilled and handed over (their rows name the decode replica).
+        handed = 0
+        if "kv_transfers" in frames:
+            handed = int((pool_of_replicas(pools, frames["kv_transfers"]["prefill_replica_id"]) == name).sum())
+        check(int(row["num_requests"]) == len(mine) + handed, f"/pools {name}: num_requests differs from /requests")
+        check(int(row["completed_requests"]) == int(mine["completed"].sum()) + handed,
+              f"/pools {name}: completed differs")
         rep = conf["replica"]
         gpus = conf["num_replicas"] * rep["tensor_parallel_size"] * rep["num_pipeline_stages"]
         check(int(row["num_gpus"]) == gpus, f"/pools {name}: num_gpus differs from the config")
@@ -182,6 +190,45 @@ def check_pools(pools, config, frames, makespan):
         check(np.isclose(row["memory_usage_mean_percent"],
                          replicas[replica_pool == name]["memory_usage_mean_percent"].mean(), rtol=1e-12),
               f"/pools {name}: memory_usage_mean_percent differs from /replicas")
+
+
+def check_kv_transfers(kv, req, config):
+    """/kv_transfers: one per handed-over request, from a prefill to a decode replica, lasting exactly the
+    documented transfer time (docs/disaggregation.md), before the request's decode."""
+    cluster = config["cluster"]
+    pools = cluster["pools"]
+    role = [p["role"] for p in pools for _ in range(p["num_replicas"])]
+    pool_of = [i for i, p in enumerate(pools) for _ in range(p["num_replicas"])]
+    check(kv["request_id"].is_unique and (np.diff(kv["request_id"]) > 0).all(), "/kv_transfers not one per request")
+    check(all(role[p] == "prefill" for p in kv["prefill_replica_id"]), "/kv_transfers from a non-prefill replica")
+    check(all(role[d] == "decode" for d in kv["decode_replica_id"]), "/kv_transfers to a non-decode replica")
+    rows = req.set_index("request_id").loc[kv["request_id"]]
+    check((rows["replica_id"].to_numpy() == kv["decode_replica_id"].to_numpy()).all(),
+          "a handed-over request's row does not name its decode replica")
+    check((rows["prefill_completed_at"].to_numpy() == kv["prefill_completed_at"].to_numpy()).all(),
+          "/kv_transfers prefill_completed_at differs from /requests")
+    check(((kv["prefill_completed_at"] <= kv["assigned_at"]) & (kv["assigned_at"] <= kv["transfer_started_at"]) &
+           (kv["transfer_started_at"] <= kv["transfer_completed_at"])).all(), "/kv_transfers times out of order")
+    done = rows["completed"].to_numpy() == 1
+    check((rows["completed_at"].to_numpy()[done] > kv["transfer_completed_at"].to_numpy()[done]).all(),
+          "a request completed before its KV cache arrived")
+    model = pools[0]["replica"]["model"]
+    link = cluster["kv_transfer"]
+    per_token = (2.0 * model["num_layers"] * model["num_kv_heads"] * (model["embedding_dim"] / model["num_q_heads"]) *
+                 link["bytes_per_element"])
+    check(np.allclose(kv["kv_bytes"], kv["kv_tokens"] * per_token, rtol=1e-15, atol=0), "/kv_transfers kv_bytes")
+
+    def shards(p):
+        r = p["replica"]
+        return min(r["tensor_parallel_size"], r["model"]["num_kv_heads"]) * r["num_pipeline_stages"]
+
+    took = kv["transfer_completed_at"] - kv["transfer_started_at"]
+    for (_, k), t in zip(kv.iterrows(), took):
+        streams = min(shards(pools[pool_of[int(k["prefill_replica_id"])]]),
+                      shards(pools[pool_of[int(k["decode_replica_id"])]]))
+        bw = link["bandwidth_bytes_per_s"]
+        want = link["latency_ns"] + (math.ceil(k["kv_bytes"] * 1e9 / (streams * bw)) if bw > 0 else 0)
+        check(int(t) == want, f"request {int(k['request_id'])}: transfer took {int(t)} ns, the formula gives {want}")
 
 
 def check_operator_times(ot, operators, pools, num_replicas):
@@ -310,6 +357,9 @@ def main():
             check_operator_times(frames["operator_times"], frames.get("operators"), frames.get("pools"),
                                  num_replicas(config))
             notes.append("operator_times")
+        if "kv_transfers" in frames:
+            check_kv_transfers(frames["kv_transfers"], frames["requests"], config)
+            notes.append(f"{len(frames['kv_transfers'])} KV transfers")
         if "pools" in frames:
             check_pools(frames["pools"], config, frames, makespan)
             notes.append(f"{len(frames['pools'])} pool(s)")

@@ -21,6 +21,7 @@ struct RunMetadata {
   bool compress = false;
   bool tokens = false;       ///< write /tokens (metrics.store_token_completion_metrics), even when empty
   bool time_series = false;  ///< write /timeseries (metrics.store_time_series), even when empty
+  bool disaggregated = false;  ///< write /kv_transfers (prefill and decode pools), even when empty
 };
 
 /// Each writer writes into `staged` (StagedFiles::stage); nothing is in place before staged.commit().

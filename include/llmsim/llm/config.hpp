@@ -84,6 +84,15 @@ struct GlobalSchedulerConfig {
   double load_weight = 1.0;   ///< prefix_aware: weight of the relative pending load (0..1)
 };
 
+/// How KV caches move from a prefill replica to a decode replica (disaggregated pools, docs/disaggregation.md):
+/// each transfer takes `latency` plus its bytes over `streams` parallel GPU-to-GPU links of `bandwidth_bytes_per_s`
+/// each (KvTransferModel). The latency is also a lower bound of the cross-rank delays (the lookahead).
+struct KvTransferConfig {
+  SimTime latency = 0;
+  double bandwidth_bytes_per_s = 0;  ///< per GPU pair; 0 = unlimited (sizes cost no time)
+  int bytes_per_element = 2;         ///< the KV cache's dtype (fp16/bf16)
+};
+
 /// Router <-> replica communication. With latency 0 the router acts synchronously on live replica state
 /// (Vidur's behaviour; single process only). With latency > 0 requests reach replicas `latency` after routing
 /// and the router sees replica pending-queue lengths `latency` late; the latency is also the lookahead of the
@@ -217,10 +226,19 @@ struct PredictorConfig {
   double nccl_cpu_skew_overhead_per_device_ms = 0.0;
 };
 
+/// What a pool's replicas do: everything (`mixed`, Vidur's replicas), only prefills (`prefill`: a request leaves
+/// after its first token, its KV cache moves to a decode replica) or only decodes (`decode`).
+enum class PoolRole { mixed, prefill, decode };
+
+inline const char* pool_role_name(PoolRole r) {
+  return r == PoolRole::mixed ? "mixed" : r == PoolRole::prefill ? "prefill" : "decode";
+}
+
 /// One pool of identical replicas: their deployment (model shard layout on a device and node type), batching
 /// policy and execution-time predictor. Pools hold consecutive replica ids, in the order they are listed.
 struct PoolConfig {
   std::string name = "default";
+  PoolRole role = PoolRole::mixed;
   /// Where the pool's keys are in the config file, for messages: "cluster" (one pool) or "cluster.pools.<i>".
   std::string config_key = "cluster";
   int num_replicas = 1;
@@ -240,7 +258,16 @@ struct PoolConfig {
 struct ClusterConfig {
   std::vector<PoolConfig> pools = std::vector<PoolConfig>(1);
   RoutingConfig routing;
-  GlobalSchedulerConfig global_scheduler;
+  GlobalSchedulerConfig global_scheduler;  ///< routes arrivals (to the prefill pools when disaggregated)
+  GlobalSchedulerConfig decode_scheduler = {"least_outstanding", 1.0, 1.0};  ///< disaggregated: picks each decode replica
+  KvTransferConfig kv_transfer;
+
+  /// Prefill and decode pools instead of mixed ones.
+  bool disaggregated() const { return pools.front().role != PoolRole::mixed; }
+  /// The smallest delay of a message between entities: routing messages and, when disaggregated, KV transfers.
+  SimTime min_message_delay() const {
+    return disaggregated() ? std::min(routing.latency, kv_transfer.latency) : routing.latency;
+  }
 
   int num_replicas() const {
     int n = 0;

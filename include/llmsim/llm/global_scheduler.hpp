@@ -10,6 +10,7 @@
 
 #include "llmsim/llm/config.hpp"
 #include "llmsim/llm/request.hpp"
+#include "llmsim/llm/rng_purposes.hpp"
 #include "llmsim/util/plugin_registry.hpp"
 
 namespace llmsim::llm {
@@ -45,6 +46,7 @@ struct RoutingContext {
   const RequestStore* requests = nullptr;
   std::int64_t block_size = 16;
   std::vector<std::int64_t> replica_blocks{};  ///< KV blocks of each replica
+  RngPurpose random_stream = RngPurpose::random_router;  ///< the stream of a random policy
 };
 
 using GlobalSchedulerPlugin =

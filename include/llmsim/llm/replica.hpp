@@ -8,19 +8,32 @@
 
 #include "llmsim/des/engine.hpp"
 #include "llmsim/llm/execution_time.hpp"
+#include "llmsim/llm/handoff_message.hpp"
+#include "llmsim/llm/kv_transfer.hpp"
 #include "llmsim/llm/memory_planner.hpp"
 #include "llmsim/llm/replica_metrics.hpp"
 #include "llmsim/llm/replica_scheduler.hpp"
 
 namespace llmsim::llm {
 
+/// What the replicas of prefill and decode pools share: the transfer model, every replica's pool and entity, and
+/// the delay of a handoff notice to the router.
+struct Disaggregation {
+  KvTransferModel kv;
+  std::vector<int> replica_pools;
+  std::vector<des::EntityId> replica_entities;
+  SimTime handoff_delay = 0;
+};
+
 /// Handles requests routed to it, forms batches with its ReplicaScheduler and runs them through P pipeline
 /// stages, each executing one batch at a time (Vidur ReplicaSchedule / ReplicaStageSchedule / BatchStageEnd /
 /// BatchEnd events, spec 2.3 and 4.2). Up to P batches are in flight.
 class Replica final : public des::Entity {
  public:
-  Replica(ReplicaId id, const PoolConfig& cluster, std::int64_t max_request_tokens, RequestStore& requests,
-          const ExecutionTimePredictor& predictor, const MetricsConfig& metrics);
+  /// `disaggregation` is needed by replicas of prefill and decode pools (and must outlive the replica).
+  Replica(ReplicaId id, const PoolConfig& pool, int pool_index, std::int64_t max_request_tokens,
+          RequestStore& requests, const ExecutionTimePredictor& predictor, const MetricsConfig& metrics,
+          const Disaggregation* disaggregation = nullptr);
 
   /// Wires the replica into its engine. With `notice_latency` > 0 it reports its pending-queue length to the
   /// router entity after every scheduling round that changed it, arriving `notice_latency` later.
@@ -34,12 +47,12 @@ class Replica final : public des::Entity {
   void handle(const des::Event& event, des::Engine& engine) override;
 
   const ReplicaScheduler& scheduler() const { return *scheduler_; }
-  /// Requests routed to this replica, in arrival order at the replica.
-  const std::vector<RequestId>& served() const { return served_; }
+  /// Requests waiting here: the scheduler's queue and, on a decode replica, those waiting for memory for their KV.
+  std::size_t pending_requests() const { return scheduler_->num_pending_requests() + transfers_waiting_.size(); }
+  /// Requests this replica reports (routed here and not handed over to a decode replica), in arrival order.
+  std::vector<RequestId> reported_requests() const;
   /// Requests routed here and not completed.
   std::size_t outstanding_requests() const { return outstanding_; }
-  /// True when no request is pending, holds memory or is inside a batch.
-  bool idle() const;
   ReplicaMetrics::StoredRows stored_rows() const { return metrics_.stored_rows(); }
   /// Moves this replica's metric rows into `out` (once, after the run).
   void finish(SimulationResults& out);
@@ -52,7 +65,16 @@ class Replica final : public des::Entity {
     SimTime model_execution_time = 0;
   };
 
+  struct IncomingTransfer {
+    RequestId request;
+    ReplicaId from;
+    SimTime assigned_at;
+  };
+
   void request_schedule(des::Engine& engine);
+  void hand_off(RequestId id, des::Engine& engine);
+  void on_decode_assign(const HandoffMessage& message, des::Engine& engine);
+  void start_transfers(des::Engine& engine);
   void report_load(des::Engine& engine);
   void on_replica_schedule(des::Engine& engine);
   void try_start_stage(int stage, des::Engine& engine);
@@ -61,6 +83,9 @@ class Replica final : public des::Entity {
   std::size_t store_batch(Batch batch);
 
   ReplicaId id_;
+  PoolRole role_;
+  int pool_index_;
+  const Disaggregation* disaggregation_;
   des::EntityId self_ = 0;
   des::EntityId router_ = 0;
   SimTime notice_latency_ = 0;
@@ -69,6 +94,10 @@ class Replica final : public des::Entity {
   std::size_t outstanding_ = 0;
   bool report_outstanding_ = false;
   std::vector<RequestId> served_;
+  std::vector<RequestId> handed_off_;  // prefill replica: requests whose decode went elsewhere
+  HandoffReceiver handoffs_;
+  std::deque<IncomingTransfer> transfers_waiting_;  // decode replica: first come, first reserved
+  std::vector<KvTransferRecord> transfers_;
   RequestStore& requests_;
   const ExecutionTimePredictor& predictor_;
   std::unique_ptr<ReplicaScheduler> scheduler_;

@@ -48,6 +48,18 @@ class ReplicaScheduler {
   /// Called once the batch's last stage has finished and its requests were updated.
   void on_batch_end(const Batch& batch);
 
+  // Disaggregated pools (docs/disaggregation.md); vllm, sarathi and vllm_v1 implement the hooks below.
+  /// Prefill replica: request `id`'s prefill completed in the batch that just ended (after on_batch_end): it leaves
+  /// the running requests but keeps its KV blocks until release_handed_off(id).
+  void hand_off(RequestId id) { do_hand_off(id); }
+  /// Prefill replica: the KV cache of handed-off request `id` has been copied; its blocks are freed.
+  void release_handed_off(RequestId id) { do_release_handed_off(id); }
+  /// Decode replica: reserves the KV blocks of prefilled request `id` before its KV cache is copied here; false
+  /// (nothing changed) when they do not fit now.
+  bool reserve_transfer(RequestId id) { return do_reserve_transfer(id); }
+  /// Decode replica: `id`'s KV cache has arrived; it joins the running requests.
+  void add_transferred(RequestId id) { do_add_transferred(id); }
+
   std::size_t num_pending_requests() const { return request_queue_.size(); }
   /// True when nothing is pending and no request holds memory.
   virtual bool is_empty() const { return request_queue_.empty() && allocation_map_.empty(); }
@@ -64,6 +76,11 @@ class ReplicaScheduler {
   virtual std::optional<Batch> get_next_batch() = 0;
   /// Policy-specific handling of a finished batch (free completed requests, re-queue running ones).
   virtual void do_on_batch_end(const Batch& batch) = 0;
+  /// The disaggregation hooks; a policy that does not implement them is refused by the config loader.
+  virtual void do_hand_off(RequestId id);
+  virtual void do_release_handed_off(RequestId id);
+  virtual bool do_reserve_transfer(RequestId id);
+  virtual void do_add_transferred(RequestId id);
 
   bool can_allocate(std::int64_t num_blocks) const { return plan_.num_blocks - num_allocated_blocks_ >= num_blocks; }
   void allocate(RequestId id, std::int64_t num_blocks);

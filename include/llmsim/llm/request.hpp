@@ -36,6 +36,21 @@ struct RequestSpec {
   TokenContent content;
 };
 
+/// What a request carries from the replica that ran its prefill to the one that decodes it (disaggregated pools):
+/// the state its decode iterations and its metrics continue from.
+struct PrefillHandoff {
+  std::int64_t num_prefill_tokens = 0;  ///< after restarts (Vidur's restart moves the prefill/decode split)
+  std::int64_t num_restarts = 0;
+  std::int64_t num_cached_tokens = 0;
+  SimTime scheduled_at = 0;
+  SimTime execution_time = 0;
+  SimTime model_execution_time = 0;
+  SimTime preempted_time = 0;
+  SimTime prefill_completed_at = 0;
+
+  bool operator==(const PrefillHandoff&) const = default;
+};
+
 /// Mutable state of one request. Transition functions follow Vidur's exactly, including restart() rewriting
 /// the prefill/decode split. All times are SimTime (ns).
 class Request {
@@ -52,6 +67,10 @@ class Request {
   void restart();
   /// Preemption by recompute, vLLM v1's rule: after the prefill as restart(); during it, the prompt stays.
   void recompute_from_scratch();
+  /// The state a decode replica continues from, once the prefill is complete (and the request is not).
+  PrefillHandoff prefill_handoff() const;
+  /// Continues on this copy of the request from another replica's prefill: as if this copy had run it.
+  void resume_after_prefill(const PrefillHandoff& h);
   /// The first `tokens` prompt tokens are already in the KV cache (a prefix-cache hit at admission): they count as
   /// processed without being computed. Only before the request's prefill has started.
   void skip_cached_tokens(std::int64_t tokens);

@@ -160,6 +160,24 @@ struct OperatorTimeRecord {
   bool operator==(const OperatorTimeRecord&) const = default;
 };
 
+/// One KV-cache transfer of a disaggregated run: request `request_id` prefilled on `prefill_replica_id`, decoded on
+/// `decode_replica_id`. The decode replica learnt of it at `assigned_at`, reserved its blocks and started the copy at
+/// `transfer_started_at` (waiting in between for memory), and had it at `transfer_completed_at`; both replicas
+/// held the blocks in between.
+struct KvTransferRecord {
+  std::int64_t request_id = 0;
+  std::int32_t prefill_replica_id = 0;
+  std::int32_t decode_replica_id = 0;
+  std::int64_t kv_tokens = 0;
+  double kv_bytes = 0;
+  SimTime prefill_completed_at = 0;
+  SimTime assigned_at = 0;
+  SimTime transfer_started_at = 0;
+  SimTime transfer_completed_at = 0;
+
+  bool operator==(const KvTransferRecord&) const = default;
+};
+
 /// One pool of replicas and what it did (rank 0, after the run). Replicas first_replica .. first_replica +
 /// num_replicas - 1 are the pool's.
 struct PoolRecord {
@@ -176,8 +194,8 @@ struct PoolRecord {
   std::int64_t num_gpus = 0;
   double price_per_gpu_hour = 0;  ///< USD
   double cost_per_hour = 0;       ///< USD, the whole pool
-  std::int64_t num_requests = 0;  ///< routed to the pool
-  std::int64_t completed_requests = 0;
+  std::int64_t num_requests = 0;  ///< routed to the pool (a prefill pool: prompts it prefilled or holds)
+  std::int64_t completed_requests = 0;  ///< a prefill pool: prefills done
   double busy_time_mean_percent = 0;  ///< mean over the pool's replica stages
   double mfu_mean_percent = 0;
   double memory_usage_mean_percent = 0;  ///< mean over the pool's replicas
@@ -197,6 +215,7 @@ struct SimulationResults {
   std::vector<PrefixCacheRecord> prefix_cache;     ///< sorted by replica; replicas that cache prefixes
   std::vector<CachedTokensRecord> cached_tokens;   ///< sorted by request; requests served by those replicas
   std::vector<OperatorTimeRecord> operator_times;  ///< sorted by (replica, operator, source)
+  std::vector<KvTransferRecord> kv_transfers;      ///< sorted by request; disaggregated runs
   std::vector<PoolRecord> pools;                   ///< in config order (rank 0 only)
   SimTime makespan = 0;                        ///< time of the last processed event
   std::uint64_t num_events = 0;

@@ -7,18 +7,25 @@
 
 #include "llmsim/des/engine.hpp"
 #include "llmsim/llm/global_scheduler.hpp"
+#include "llmsim/llm/handoff_message.hpp"
 
 namespace llmsim::llm {
 
 /// Generates arrival events lazily (one outstanding at a time), keeps the global queue and, once per instant
 /// with arrivals, routes the whole queue (Vidur GlobalScheduleEvent). A dispatch reaches its replica after
 /// RoutingConfig::request_delay (latency plus the request's transfer time; 0 by default, as in Vidur).
+/// With prefill and decode pools, arrivals go to the prefill replicas, and every request whose prefill is done
+/// (a handoff from its prefill replica) is routed by a second policy to a decode replica, once per instant.
 class Router final : public des::Entity {
  public:
+  /// The replicas a policy routes to (its replica indices 0..n-1 are these replicas).
+  struct Route {
+    std::unique_ptr<GlobalScheduler> policy;
+    std::vector<ReplicaId> replicas;
+  };
   /// `live_load` is used when the routing latency is 0; otherwise the router routes on the pending counts the
-  /// replicas reported (load notices), which are `latency` old.
-  Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, const ReplicaLoadView* live_load,
-         int num_replicas);
+  /// replicas reported (load notices), which are `latency` old. `decode` has no policy unless disaggregated.
+  Router(RequestStore& requests, Route arrivals, Route decode, const ReplicaLoadView* live_load, int num_replicas);
 
   /// Wires the router into `engine`: its own id and the replicas' entity ids (index = replica id).
   void attach(des::EntityId self, std::vector<des::EntityId> replica_entities, const RoutingConfig& routing);
@@ -28,11 +35,12 @@ class Router final : public des::Entity {
 
   /// Replica each request was routed to (-1 if not yet routed).
   const std::vector<ReplicaId>& assignment() const { return assignment_; }
-  bool idle() const { return queue_.empty(); }
 
  private:
   void on_arrival(RequestId id, des::Engine& engine);
   void on_global_schedule(des::Engine& engine);
+  void on_decode_schedule(des::Engine& engine);
+  const ReplicaLoadView& load() const;
 
   /// Pending and outstanding counts as last reported by the replicas.
   class ReportedLoad final : public ReplicaLoadView {
@@ -46,8 +54,23 @@ class Router final : public des::Entity {
     std::vector<std::size_t> outstanding_;
   };
 
+  /// The load of `replicas` only, as replicas 0..n-1.
+  class SubsetLoad final : public ReplicaLoadView {
+   public:
+    SubsetLoad(const ReplicaLoadView& all, const std::vector<ReplicaId>& replicas) : all_(all), replicas_(replicas) {}
+    int num_replicas() const override { return static_cast<int>(replicas_.size()); }
+    std::size_t pending_requests(ReplicaId r) const override { return all_.pending_requests(at(r)); }
+    std::size_t outstanding_requests(ReplicaId r) const override { return all_.outstanding_requests(at(r)); }
+
+   private:
+    ReplicaId at(ReplicaId r) const { return replicas_[static_cast<std::size_t>(r)]; }
+    const ReplicaLoadView& all_;
+    const std::vector<ReplicaId>& replicas_;
+  };
+
   RequestStore& requests_;
-  std::unique_ptr<GlobalScheduler> policy_;
+  Route arrivals_;
+  Route decode_;
   const ReplicaLoadView* live_load_;
   ReportedLoad reported_;
   des::EntityId self_ = 0;
@@ -56,6 +79,9 @@ class Router final : public des::Entity {
   std::vector<RequestId> queue_;
   std::vector<ReplicaId> assignment_;
   bool schedule_pending_ = false;
+  HandoffReceiver handoffs_;
+  std::vector<HandoffMessage> decode_queue_;
+  bool decode_schedule_pending_ = false;
 };
 
 }  // namespace llmsim::llm

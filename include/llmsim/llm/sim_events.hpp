@@ -10,13 +10,20 @@ namespace llmsim::llm {
 /// (spec 2.1/2.3): all arrivals at t are queued before the router runs at t; stage completions at t free
 /// stages and memory before replicas form new batches at t; requests routed at t reach their replica before
 /// that replica schedules at t. Load notices (latency > 0 only) update the router's view before it routes.
+/// Disaggregated pools: KV blocks released and KV caches arrived at t count before anything else at t; a request
+/// handed over at t is routed to a decode replica after the arrivals at t are routed.
 enum Phase : std::uint32_t {
   kPhaseArrival = 0,
   kPhaseStageEnd = 1,
-  kPhaseLoadNotice = 2,
-  kPhaseGlobalSchedule = 3,
-  kPhaseDispatch = 4,
-  kPhaseReplicaSchedule = 5,
+  kPhaseKvRelease = 2,
+  kPhaseKvArrived = 3,
+  kPhaseLoadNotice = 4,
+  kPhaseHandoff = 5,
+  kPhaseGlobalSchedule = 6,
+  kPhaseDecodeSchedule = 7,
+  kPhaseDispatch = 8,
+  kPhaseDecodeAssign = 9,
+  kPhaseReplicaSchedule = 10,
 };
 
 enum EventKind : std::uint32_t {
@@ -26,6 +33,12 @@ enum EventKind : std::uint32_t {
   kEventReplicaSchedule = 3, ///< replica: form batches
   kEventStageEnd = 4,        ///< replica: batch slot `a` finished pipeline stage `b`
   kEventLoadNotice = 5,      ///< router: replica `a` had `b` pending requests `latency` ago
+  kEventHandoff = 6,         ///< router: request `a`'s prefill finished on replica `b` (a HandoffMessage follows)
+  kEventDecodeSchedule = 7,  ///< router: route the handed-over requests to decode replicas
+  kEventDecodeAssign = 8,    ///< decode replica: request `a`, prefilled on replica `b`, is yours (HandoffMessage)
+  kEventHandoffWords = 9,    ///< the next two words of a HandoffMessage
+  kEventKvArrived = 10,      ///< decode replica: request `a`'s KV cache has arrived
+  kEventKvRelease = 11,      ///< prefill replica: request `a`'s KV cache has been copied; free its blocks
 };
 
 }  // namespace llmsim::llm

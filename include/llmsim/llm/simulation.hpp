@@ -18,6 +18,7 @@ namespace llmsim::llm {
 
 class Router;
 class Replica;
+struct Disaggregation;
 
 /// A snapshot handed to the progress callback (rank 0 only in a partitioned run).
 struct Progress {
@@ -72,6 +73,7 @@ class Simulation {
   int rank_ = 0;
   std::vector<int> replica_owner_;
   std::vector<std::unique_ptr<Replica>> replicas_;  // null where another rank owns the replica
+  std::unique_ptr<Disaggregation> disaggregation_;  // prefill and decode pools only
   std::unique_ptr<LoadView> load_view_;
   std::unique_ptr<Router> router_;                 // rank 0 only
   std::vector<std::unique_ptr<des::Entity>> remote_placeholders_;

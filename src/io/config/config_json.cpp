@@ -80,10 +80,15 @@ Json scheduler_json(const llm::ReplicaSchedulerConfig& s) {
               {"max_num_seqs", optional_json(s.max_num_seqs)}, {"enable_prefix_caching", s.enable_prefix_caching}};
 }
 
+Json router_json(const llm::GlobalSchedulerConfig& g) {
+  return Json{{"name", g.name}, {"cache_weight", g.cache_weight}, {"load_weight", g.load_weight}};
+}
+
 Json cluster_json(const llm::ClusterConfig& c) {
   Json pools = Json::array();
   for (const llm::PoolConfig& p : c.pools) {
     pools.push_back(Json{{"name", p.name},
+                         {"role", llm::pool_role_name(p.role)},
                          {"num_replicas", p.num_replicas},
                          {"replica", replica_json(p.replica)},
                          {"replica_scheduler", scheduler_json(p.replica_scheduler)},
@@ -95,9 +100,12 @@ Json cluster_json(const llm::ClusterConfig& c) {
                 {"request_bytes_per_prompt_token", c.routing.request_bytes_per_prompt_token},
                 {"load_notice_bytes", c.routing.load_notice_bytes},
                 {"bandwidth_bytes_per_s", c.routing.bandwidth_bytes_per_s}}},
-              {"global_scheduler",
-               {{"name", c.global_scheduler.name}, {"cache_weight", c.global_scheduler.cache_weight},
-                {"load_weight", c.global_scheduler.load_weight}}},
+              {"global_scheduler", router_json(c.global_scheduler)},
+              {"decode_scheduler", router_json(c.decode_scheduler)},
+              {"kv_transfer",
+               {{"latency_ns", c.kv_transfer.latency},
+                {"bandwidth_bytes_per_s", c.kv_transfer.bandwidth_bytes_per_s},
+                {"bytes_per_element", c.kv_transfer.bytes_per_element}}},
               {"pools", pools}};
 }
 

@@ -9,6 +9,7 @@
 
 #include "config_overrides.hpp"
 #include "llmsim/llm/global_scheduler.hpp"
+#include "llmsim/llm/kv_transfer.hpp"
 #include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/llm/replica_scheduler.hpp"
 #include "llmsim/util/error.hpp"
@@ -243,6 +244,7 @@ std::vector<llm::PoolConfig> parse_pools(YamlSection& s, const PoolSections& def
     for (const llm::PoolConfig& q : pools) {
       if (q.name == name) p.fail("name", "'" + name + "' names two pools (" + q.config_key + ")");
     }
+    const std::string role = p.get_choice("role", "mixed", {"mixed", "prefill", "decode"});
     const int replicas = as_int(p.get_int("num_replicas", 1, 1, 1 << 24));
     total += replicas;
     if (total > (1 << 24)) p.fail("num_replicas", "the pools hold more than 16777216 replicas together");
@@ -253,8 +255,59 @@ std::vector<llm::PoolConfig> parse_pools(YamlSection& s, const PoolSections& def
     pools.push_back(parse_pool(s.file(), key, own, key + ".execution_time_predictor"));
     pools.back().name = name;
     pools.back().num_replicas = replicas;
+    pools.back().role = role == "mixed" ? llm::PoolRole::mixed
+                        : role == "prefill" ? llm::PoolRole::prefill
+                                            : llm::PoolRole::decode;
   }
   return pools;
+}
+
+// A router section (`global_scheduler` or `decode_scheduler`): its policy and the policy's keys.
+llm::GlobalSchedulerConfig parse_router(YamlSection& s, const char* key, const char* fallback,
+                                        const std::vector<llm::PoolConfig>& pools) {
+  YamlSection g = s.child(key);
+  llm::GlobalSchedulerConfig c;
+  const PluginInfo router = g.get_plugin("name", fallback, plugin_infos(llm::global_schedulers()));
+  c.name = router.name;
+  if (router.accepts("cache_weight")) {
+    c.cache_weight = g.get_double("cache_weight", c.cache_weight, 0, 1e6);
+    c.load_weight = g.get_double("load_weight", c.load_weight, 0, 1e6);
+    for (const llm::PoolConfig& p : pools) {
+      if (p.replica_scheduler.block_size != pools.front().replica_scheduler.block_size) {
+        g.fail("name", std::string(router.name) + " hashes prompts in KV blocks: every pool needs the same "
+                       "replica_scheduler.block_size (" + pools.front().name + ": " +
+                       std::to_string(pools.front().replica_scheduler.block_size) + ", " + p.name + ": " +
+                       std::to_string(p.replica_scheduler.block_size) + ")");
+      }
+    }
+  }
+  g.finish();
+  return c;
+}
+
+// Prefill and decode pools: both kinds, no mixed pool, one model, and policies that can hand requests over.
+void check_disaggregated(YamlSection& s, const std::vector<llm::PoolConfig>& pools) {
+  bool prefill = false;
+  bool decode = false;
+  for (const llm::PoolConfig& p : pools) {
+    if (p.role == llm::PoolRole::mixed) {
+      s.fail("pools", "pool '" + p.name + "' is mixed, others are prefill or decode pools: a cluster is either "
+                      "mixed pools or prefill and decode pools");
+    }
+    prefill = prefill || p.role == llm::PoolRole::prefill;
+    decode = decode || p.role == llm::PoolRole::decode;
+    const std::string& policy = p.replica_scheduler.name;
+    if (policy != "vllm" && policy != "sarathi" && policy != "vllm_v1") {
+      s.fail("pools", "pool '" + p.name + "' (" + llm::pool_role_name(p.role) + "): replica scheduler '" + policy +
+                      "' cannot hand requests over; prefill and decode pools take vllm, sarathi or vllm_v1");
+    }
+    if (p.replica.model.name != pools.front().replica.model.name) {
+      s.fail("pools", "pool '" + p.name + "' serves '" + p.replica.model.name + "', pool '" + pools.front().name +
+                      "' '" + pools.front().replica.model.name + "': a KV cache only moves between replicas of one "
+                      "model");
+    }
+  }
+  if (!prefill || !decode) s.fail("pools", "a disaggregated cluster needs at least one prefill and one decode pool");
 }
 
 llm::ClusterConfig parse_cluster(YamlSection s, const YAML::Node& predictor) {
@@ -273,22 +326,21 @@ llm::ClusterConfig parse_cluster(YamlSection s, const YAML::Node& predictor) {
   c.routing.load_notice_bytes = routing.get_bytes("load_notice_bytes", 0);
   c.routing.bandwidth_bytes_per_s = routing.get_bandwidth("bandwidth", 0);
   routing.finish();
-  YamlSection g = s.child("global_scheduler");
-  const PluginInfo router = g.get_plugin("name", "round_robin", plugin_infos(llm::global_schedulers()));
-  c.global_scheduler.name = router.name;
-  if (router.accepts("cache_weight")) {
-    c.global_scheduler.cache_weight = g.get_double("cache_weight", c.global_scheduler.cache_weight, 0, 1e6);
-    c.global_scheduler.load_weight = g.get_double("load_weight", c.global_scheduler.load_weight, 0, 1e6);
-    for (const llm::PoolConfig& p : c.pools) {
-      if (p.replica_scheduler.block_size != c.pools.front().replica_scheduler.block_size) {
-        g.fail("name", std::string(router.name) + " hashes prompts in KV blocks: every pool needs the same "
-                       "replica_scheduler.block_size (" + c.pools.front().name + ": " +
-                       std::to_string(c.pools.front().replica_scheduler.block_size) + ", " + p.name + ": " +
-                       std::to_string(p.replica_scheduler.block_size) + ")");
-      }
+  c.global_scheduler = parse_router(s, "global_scheduler", "round_robin", c.pools);
+  if (c.disaggregated()) {
+    check_disaggregated(s, c.pools);
+    c.decode_scheduler = parse_router(s, "decode_scheduler", "least_outstanding", c.pools);
+    YamlSection kv = s.child("kv_transfer");
+    c.kv_transfer.latency = kv.get_duration("latency", 0);
+    c.kv_transfer.bandwidth_bytes_per_s = kv.get_bandwidth("bandwidth", 0);
+    c.kv_transfer.bytes_per_element = as_int(kv.get_int("bytes_per_element", 2, 1, 8));
+    kv.finish();
+  } else {
+    for (const char* key : {"decode_scheduler", "kv_transfer"}) {
+      if (s.has(key)) s.fail(key, "applies only to a cluster of prefill and decode pools (cluster.pools[].role)");
+      s.raw(key);  // null: as if absent
     }
   }
-  g.finish();
   s.finish();
   return c;
 }
@@ -308,6 +360,16 @@ llm::SimulationConfig load_config_yaml(const std::string& path, const std::vecto
   c.time_limit_s = s.get_double("time_limit", 0, 0, 1e9);
   c.cluster = parse_cluster(s.child("cluster"), s.raw("execution_time_predictor"));
   c.request_generator = detail::parse_request_generator(s.child("request_generator"));
+  if (c.cluster.disaggregated() && c.cluster.kv_transfer.bandwidth_bytes_per_s > 0) {
+    const std::int64_t tokens = c.request_generator.effective_max_tokens();
+    const double kv = simtime_to_seconds(c.cluster.kv_transfer.latency) +
+                      llm::KvTransferModel(c.cluster).bytes(tokens) / c.cluster.kv_transfer.bandwidth_bytes_per_s;
+    if (!(kv <= kMaxRoutingDelaySeconds)) {
+      s.fail("cluster.kv_transfer", fmt::format("the KV cache of max_tokens ({}) would take {:g} s to move over one "
+                                                "link; at most {:g} s (check the bandwidth unit)",
+                                                tokens, kv, kMaxRoutingDelaySeconds));
+    }
+  }
   const double delay = c.cluster.routing.max_delay_seconds(c.request_generator.effective_max_tokens());
   if (!(delay <= kMaxRoutingDelaySeconds)) {
     s.fail("cluster.routing", fmt::format("a request of max_tokens ({}) would take {:g} s to reach its replica; at most "

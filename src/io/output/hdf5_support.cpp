@@ -286,6 +286,7 @@ void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, 
     w.dataset(group.get(), prefix_cache_schema(), r.prefix_cache.data(), r.prefix_cache.size());
     w.dataset(group.get(), cached_tokens_schema(), r.cached_tokens.data(), r.cached_tokens.size());
   }
+  if (meta.disaggregated) w.dataset(loc, kv_transfer_schema(), r.kv_transfers.data(), r.kv_transfers.size());
   if (!r.pools.empty()) {
     write_pools(w, loc, r);
     write_predictor(w, loc, r);

@@ -135,6 +135,21 @@ const Schema& cached_tokens_schema() {
   return s;
 }
 
+const Schema& kv_transfer_schema() {
+  using K = llm::KvTransferRecord;
+  static const Schema s{"kv_transfers",
+                        "One row per KV-cache transfer from a prefill to a decode replica (disaggregated pools): blocks "
+                        "held on both replicas from transfer_started_at to transfer_completed_at; assigned_at to "
+                        "transfer_started_at is the wait for decode-side memory",
+                        sizeof(K),
+                        {LLMSIM_FIELD(K, request_id, "id"), LLMSIM_FIELD(K, prefill_replica_id, "id"),
+                         LLMSIM_FIELD(K, decode_replica_id, "id"), LLMSIM_FIELD(K, kv_tokens, "tokens"),
+                         LLMSIM_FIELD(K, kv_bytes, "bytes"), LLMSIM_FIELD(K, prefill_completed_at, "ns"),
+                         LLMSIM_FIELD(K, assigned_at, "ns"), LLMSIM_FIELD(K, transfer_started_at, "ns"),
+                         LLMSIM_FIELD(K, transfer_completed_at, "ns")}};
+  return s;
+}
+
 #undef LLMSIM_FIELD
 
 std::string units_json(const Schema& schema) {

@@ -35,6 +35,7 @@ const Schema& token_schema();
 const Schema& time_series_schema();
 const Schema& prefix_cache_schema();
 const Schema& cached_tokens_schema();
+const Schema& kv_transfer_schema();
 
 /// `{"field": "unit", ...}` for the `units` attribute.
 std::string units_json(const Schema& schema);

@@ -49,6 +49,19 @@ bool PagedReplicaScheduler::admit_running(RequestId id) {
 
 void PagedReplicaScheduler::do_on_batch_end(const Batch& batch) { free_completed_or_keep(batch, running_); }
 
+void PagedReplicaScheduler::do_hand_off(RequestId id) {
+  const auto it = std::find(running_.begin(), running_.end(), id);
+  LLMSIM_ASSERT(it != running_.end(), "handing off a request that is not running");
+  running_.erase(it);
+}
+
+bool PagedReplicaScheduler::do_reserve_transfer(RequestId id) {
+  // The admission rule of a new prompt (its blocks plus the watermark); decodes then grow it block by block.
+  if (!can_allocate_request(request(id))) return false;
+  allocate_request(request(id));
+  return true;
+}
+
 void PagedReplicaScheduler::sort_running_by_arrival() {
   std::stable_sort(running_.begin(), running_.end(),
                    [this](RequestId a, RequestId b) { return request(a).arrived_at() < request(b).arrived_at(); });

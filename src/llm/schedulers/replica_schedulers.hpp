@@ -25,6 +25,10 @@ class PagedReplicaScheduler : public ReplicaScheduler {
   /// itself is restarted and false is returned. On success its blocks are allocated.
   bool admit_running(RequestId id);
   void do_on_batch_end(const Batch& batch) override;
+  void do_hand_off(RequestId id) override;
+  void do_release_handed_off(RequestId id) override { free(id); }
+  bool do_reserve_transfer(RequestId id) override;
+  void do_add_transferred(RequestId id) override { running_.push_back(id); }
   void sort_running_by_arrival();
 
   std::deque<RequestId> running_;  // Vidur's preempted_requests: running, waiting for their next iteration
@@ -60,13 +64,17 @@ class VllmV1ReplicaScheduler final : public ReplicaScheduler {
   VllmV1ReplicaScheduler(const ReplicaSchedulerConfig& config, const ReplicaConfig& replica,
                          std::int64_t max_request_tokens, RequestStore& requests);
 
-  bool is_empty() const override { return request_queue_.empty() && running_.empty(); }
+  bool is_empty() const override { return request_queue_.empty() && running_.empty() && held_.empty(); }
   std::int64_t num_allocated_blocks() const override { return pool_.num_used(); }
   std::optional<PrefixCacheStats> prefix_cache_stats() const override;
 
  protected:
   std::optional<Batch> get_next_batch() override;
   void do_on_batch_end(const Batch& batch) override;
+  void do_hand_off(RequestId id) override;
+  void do_release_handed_off(RequestId id) override { free_request(id); }
+  bool do_reserve_transfer(RequestId id) override;
+  void do_add_transferred(RequestId id) override;
 
  private:
   struct Held {  // a request's blocks (in token order) and the hashes of its full blocks
@@ -88,6 +96,7 @@ class VllmV1ReplicaScheduler final : public ReplicaScheduler {
   std::vector<RequestId> running_;  // admission order; includes requests of batches in flight
   std::unordered_map<RequestId, Held> held_;
   std::unordered_set<RequestId> in_flight_;
+  std::int64_t num_reserved_ = 0;  // decode side: requests whose KV cache is on its way
   PrefixCacheStats stats_;
 };
 

@@ -166,4 +166,24 @@ void VllmV1ReplicaScheduler::do_on_batch_end(const Batch& batch) {
   }
 }
 
+void VllmV1ReplicaScheduler::do_hand_off(RequestId id) {
+  const auto it = std::find(running_.begin(), running_.end(), id);
+  LLMSIM_ASSERT(it != running_.end(), "handing off a request that is not running");
+  running_.erase(it);
+}
+
+bool VllmV1ReplicaScheduler::do_reserve_transfer(RequestId id) {
+  // A request waiting for its KV cache counts against max_num_seqs, as vLLM's WAITING_FOR_REMOTE_KVS requests do.
+  if (static_cast<std::int64_t>(running_.size()) + num_reserved_ >= max_num_seqs_) return false;
+  if (!allocate_slots(id, request(id).num_kv_tokens(), {})) return false;
+  ++num_reserved_;
+  return true;
+}
+
+void VllmV1ReplicaScheduler::do_add_transferred(RequestId id) {
+  --num_reserved_;
+  cache_full_blocks(id, request(id).num_kv_tokens());
+  running_.push_back(id);
+}
+
 }  // namespace llmsim::llm::detail

@@ -34,7 +34,7 @@ class RoundRobinGlobalScheduler final : public GlobalScheduler {
 /// own (seeded from the simulation seed), not the one the request generator left behind (spec 11 item 31).
 class RandomGlobalScheduler final : public GlobalScheduler {
  public:
-  explicit RandomGlobalScheduler(std::uint64_t seed) : rng_(make_rng_stream(seed, 0, purpose(RngPurpose::random_router))) {}
+  RandomGlobalScheduler(std::uint64_t seed, RngPurpose stream) : rng_(make_rng_stream(seed, 0, purpose(stream))) {}
   std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
@@ -200,7 +200,7 @@ const std::vector<GlobalSchedulerPlugin>& global_schedulers() {
        }},
       {{"random", {}, "a uniformly random replica per request (its own stream of the seed)"},
        [](const GlobalSchedulerConfig&, const RoutingContext& c) -> Made {
-         return std::make_unique<RandomGlobalScheduler>(c.seed);
+         return std::make_unique<RandomGlobalScheduler>(c.seed, c.random_stream);
        }},
       {{"lor", {}, "least outstanding requests as Vidur defines it: the replica with the fewest pending requests"},
        [](const GlobalSchedulerConfig&, const RoutingContext&) -> Made {

@@ -2,24 +2,45 @@
 // Replica entity: batch formation, pipeline stages and batch completion (Vidur spec 2.3, 4.1, 4.2).
 #include "llmsim/llm/replica.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "llmsim/llm/sim_events.hpp"
 #include "llmsim/util/assert.hpp"
 #include "llmsim/util/error.hpp"
 
 namespace llmsim::llm {
 
-Replica::Replica(ReplicaId id, const PoolConfig& pool, std::int64_t max_request_tokens,
-                 RequestStore& requests, const ExecutionTimePredictor& predictor, const MetricsConfig& metrics)
+Replica::Replica(ReplicaId id, const PoolConfig& pool, int pool_index, std::int64_t max_request_tokens,
+                 RequestStore& requests, const ExecutionTimePredictor& predictor, const MetricsConfig& metrics,
+                 const Disaggregation* disaggregation)
     : id_(id),
+      role_(pool.role),
+      pool_index_(pool_index),
+      disaggregation_(disaggregation),
       requests_(requests),
       predictor_(predictor),
       scheduler_(make_replica_scheduler(pool.replica_scheduler, pool.replica, max_request_tokens, requests)),
       mfu_(pool.replica),
       metrics_(id, pool.replica.num_pipeline_stages, metrics),
-      stages_(static_cast<std::size_t>(pool.replica.num_pipeline_stages)) {}
+      stages_(static_cast<std::size_t>(pool.replica.num_pipeline_stages)) {
+  LLMSIM_ASSERT(role_ == PoolRole::mixed || disaggregation_, "a prefill or decode replica needs its disaggregation");
+}
+
+std::vector<RequestId> Replica::reported_requests() const {
+  if (handed_off_.empty()) return served_;
+  std::vector<RequestId> gone = handed_off_;
+  std::sort(gone.begin(), gone.end());
+  std::vector<RequestId> out;
+  for (RequestId r : served_) {
+    if (!std::binary_search(gone.begin(), gone.end(), r)) out.push_back(r);
+  }
+  return out;
+}
 
 void Replica::finish(SimulationResults& out) {
   metrics_.finish(scheduler_->num_blocks(), out);
+  std::move(transfers_.begin(), transfers_.end(), std::back_inserter(out.kv_transfers));
   const std::optional<PrefixCacheStats> cache = scheduler_->prefix_cache_stats();
   if (!cache) return;
   const double rate =
@@ -27,12 +48,11 @@ void Replica::finish(SimulationResults& out) {
   out.prefix_cache.push_back(PrefixCacheRecord{id_, 0, cache->lookups, cache->lookup_tokens, cache->hit_tokens,
                                                cache->resumed_lookup_tokens, cache->resumed_hit_tokens,
                                                cache->evictions, rate});
+  if (role_ == PoolRole::decode) return;  // its requests looked their prompts up where they were prefilled
   for (RequestId r : served_) {
     out.cached_tokens.push_back(CachedTokensRecord{r, requests_[static_cast<std::size_t>(r)].num_cached_tokens()});
   }
 }
-
-bool Replica::idle() const { return scheduler_->is_empty() && free_slots_.size() == slots_.size(); }
 
 void Replica::handle(const des::Event& event, des::Engine& engine) {
   switch (event.kind) {
@@ -49,6 +69,18 @@ void Replica::handle(const des::Event& event, des::Engine& engine) {
     case kEventStageEnd:
       on_stage_end(static_cast<std::size_t>(event.a), static_cast<int>(event.b), engine);
       break;
+    case kEventDecodeAssign:
+    case kEventHandoffWords:
+      if (const std::optional<HandoffMessage> m = handoffs_.feed(event)) on_decode_assign(*m, engine);
+      break;
+    case kEventKvArrived:
+      scheduler_->add_transferred(event.a);
+      request_schedule(engine);
+      break;
+    case kEventKvRelease:
+      scheduler_->release_handed_off(event.a);
+      request_schedule(engine);
+      break;
     default:
       LLMSIM_ASSERT(false, "replica received an unknown event kind");
   }
@@ -60,8 +92,49 @@ void Replica::request_schedule(des::Engine& engine) {
   engine.schedule(self_, self_, engine.now(), kPhaseReplicaSchedule, kEventReplicaSchedule);
 }
 
+void Replica::on_decode_assign(const HandoffMessage& message, des::Engine& engine) {
+  requests_[static_cast<std::size_t>(message.request)].resume_after_prefill(message.state);
+  served_.push_back(message.request);
+  ++outstanding_;
+  metrics_.on_request_routed();
+  transfers_waiting_.push_back(IncomingTransfer{message.request, message.prefill_replica, engine.now()});
+  request_schedule(engine);
+}
+
+void Replica::start_transfers(des::Engine& engine) {
+  const Disaggregation& d = *disaggregation_;
+  while (!transfers_waiting_.empty() && scheduler_->reserve_transfer(transfers_waiting_.front().request)) {
+    const IncomingTransfer in = transfers_waiting_.front();
+    transfers_waiting_.pop_front();
+    const Request& r = requests_[static_cast<std::size_t>(in.request)];
+    const std::int64_t tokens = r.num_kv_tokens();
+    const SimTime now = engine.now();
+    const SimTime took = d.kv.time(d.replica_pools[static_cast<std::size_t>(in.from)], pool_index_, tokens);
+    transfers_.push_back(KvTransferRecord{in.request, in.from, id_, tokens, d.kv.bytes(tokens),
+                                          r.prefill_completed_at(), in.assigned_at, now, now + took});
+    // The prefill replica holds the blocks until the copy is done (a message: it may live on another rank).
+    engine.schedule(self_, d.replica_entities[static_cast<std::size_t>(in.from)], now + took, kPhaseKvRelease,
+                    kEventKvRelease, in.request);
+    if (took == 0) {
+      scheduler_->add_transferred(in.request);
+    } else {
+      engine.schedule(self_, self_, now + took, kPhaseKvArrived, kEventKvArrived, in.request);
+    }
+  }
+}
+
+void Replica::hand_off(RequestId id, des::Engine& engine) {
+  scheduler_->hand_off(id);
+  --outstanding_;
+  handed_off_.push_back(id);
+  const Request& r = requests_[static_cast<std::size_t>(id)];
+  send_handoff(engine, self_, router_, engine.now() + disaggregation_->handoff_delay, kPhaseHandoff, kEventHandoff,
+               HandoffMessage{id, id_, r.prefill_handoff()});
+}
+
 void Replica::on_replica_schedule(des::Engine& engine) {
   schedule_pending_ = false;
+  if (role_ == PoolRole::decode) start_transfers(engine);
   std::vector<Batch> batches = scheduler_->on_schedule();
   report_load(engine);
   if (!batches.empty()) {
@@ -76,7 +149,7 @@ void Replica::on_replica_schedule(des::Engine& engine) {
     }
   }
   // Every dispatch and batch end is followed by a round at the same instant: the state after it is complete.
-  metrics_.on_state(engine.now(), scheduler_->num_pending_requests(), running_requests_,
+  metrics_.on_state(engine.now(), pending_requests(), running_requests_,
                     scheduler_->num_allocated_blocks());
   if (!batches.empty()) try_start_stage(0, engine);
 }
@@ -84,7 +157,7 @@ void Replica::on_replica_schedule(des::Engine& engine) {
 void Replica::report_load(des::Engine& engine) {
   // Every change of the pending queue is followed by a scheduling round at the same instant, so this is the
   // one place to report it (dispatches add, admissions remove, restarts re-add).
-  const std::size_t pending = scheduler_->num_pending_requests();
+  const std::size_t pending = pending_requests();
   const std::size_t outstanding = report_outstanding_ ? outstanding_ : 0;
   if (notice_latency_ == 0 || (pending == reported_pending_ && outstanding == reported_outstanding_)) return;
   reported_pending_ = pending;
@@ -155,6 +228,13 @@ void Replica::on_batch_end(std::size_t slot, des::Engine& engine) {
   }
   running_requests_ -= static_cast<std::int64_t>(batch.size());
   scheduler_->on_batch_end(batch);
+  if (role_ == PoolRole::prefill) {
+    // A prefill replica's requests leave once their prefill is done (and with it their first token).
+    for (RequestId id : batch.requests) {
+      const Request& r = requests_[static_cast<std::size_t>(id)];
+      if (r.is_prefill_complete() && !r.completed()) hand_off(id, engine);
+    }
+  }
   metrics_.on_batch_end(batch, engine.now());
   metrics_.on_memory_sample(scheduler_->memory_usage_percent());
   free_slots_.push_back(slot);

@@ -49,6 +49,7 @@ void results(Archive& ar, SimulationResults& r) {
   pod_vector(ar, r.time_series);
   pod_vector(ar, r.prefix_cache);
   pod_vector(ar, r.cached_tokens);
+  pod_vector(ar, r.kv_transfers);
   ar& r.batch_stages& r.makespan& r.num_events& r.time_limit_reached;
 }
 

@@ -135,6 +135,13 @@ std::vector<PoolRecord> summarise_pools(const ClusterConfig& cluster, const Simu
     ++r.num_requests;
     r.completed_requests += q.completed;
   }
+  // A prefill pool's requests are the prompts it prefilled: handed over (their rows name the decode replica) or
+  // finished or stuck there.
+  for (const KvTransferRecord& k : results.kv_transfers) {
+    PoolRecord& r = out[pool_index(k.prefill_replica_id)];
+    ++r.num_requests;
+    ++r.completed_requests;
+  }
   std::vector<std::int64_t> stages(out.size(), 0);
   for (const ReplicaStageRecord& s : results.replica_stages) {
     const std::size_t p = pool_index(s.replica_id);

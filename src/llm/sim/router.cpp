@@ -9,10 +9,11 @@
 
 namespace llmsim::llm {
 
-Router::Router(RequestStore& requests, std::unique_ptr<GlobalScheduler> policy, const ReplicaLoadView* live_load,
+Router::Router(RequestStore& requests, Route arrivals, Route decode, const ReplicaLoadView* live_load,
                int num_replicas)
     : requests_(requests),
-      policy_(std::move(policy)),
+      arrivals_(std::move(arrivals)),
+      decode_(std::move(decode)),
       live_load_(live_load),
       reported_(num_replicas),
       assignment_(requests.size(), -1) {}
@@ -36,6 +37,19 @@ void Router::handle(const des::Event& event, des::Engine& engine) {
       break;
     case kEventGlobalSchedule:
       on_global_schedule(engine);
+      break;
+    case kEventHandoff:
+    case kEventHandoffWords:
+      if (const std::optional<HandoffMessage> m = handoffs_.feed(event)) {
+        decode_queue_.push_back(*m);
+        if (!decode_schedule_pending_) {
+          decode_schedule_pending_ = true;
+          engine.schedule(self_, self_, engine.now(), kPhaseDecodeSchedule, kEventDecodeSchedule);
+        }
+      }
+      break;
+    case kEventDecodeSchedule:
+      on_decode_schedule(engine);
       break;
     case kEventLoadNotice:  // b = pending + outstanding x 2^32 (LoadNotice in sim_events.hpp)
       reported_.pending_[static_cast<std::size_t>(event.a)] = static_cast<std::size_t>(event.b & 0xffffffff);
@@ -64,15 +78,35 @@ void Router::on_global_schedule(des::Engine& engine) {
   std::stable_sort(queue_.begin(), queue_.end(), [this](RequestId x, RequestId y) {
     return requests_[static_cast<std::size_t>(x)].arrived_at() < requests_[static_cast<std::size_t>(y)].arrived_at();
   });
-  const ReplicaLoadView& load = routing_.latency == 0 ? *live_load_ : static_cast<const ReplicaLoadView&>(reported_);
-  const std::vector<ReplicaId> targets = policy_->schedule(queue_, load);
+  const std::vector<ReplicaId> targets = arrivals_.policy->schedule(queue_, SubsetLoad(load(), arrivals_.replicas));
   for (std::size_t i = 0; i < queue_.size(); ++i) {
-    assignment_[static_cast<std::size_t>(queue_[i])] = targets[i];
+    const ReplicaId replica = arrivals_.replicas[static_cast<std::size_t>(targets[i])];
+    assignment_[static_cast<std::size_t>(queue_[i])] = replica;
     const SimTime delay = routing_.request_delay(requests_[static_cast<std::size_t>(queue_[i])].num_prefill_tokens());
-    engine.schedule(self_, replica_entities_[static_cast<std::size_t>(targets[i])], engine.now() + delay,
+    engine.schedule(self_, replica_entities_[static_cast<std::size_t>(replica)], engine.now() + delay,
                     kPhaseDispatch, kEventDispatch, queue_[i]);
   }
   queue_.clear();
+}
+
+const ReplicaLoadView& Router::load() const {
+  return routing_.latency == 0 ? *live_load_ : static_cast<const ReplicaLoadView&>(reported_);
+}
+
+void Router::on_decode_schedule(des::Engine& engine) {
+  decode_schedule_pending_ = false;
+  // In prefill completion order (the order the handoffs arrived in, which is the same on every rank).
+  std::vector<RequestId> ids;
+  for (const HandoffMessage& m : decode_queue_) ids.push_back(m.request);
+  const std::vector<ReplicaId> targets = decode_.policy->schedule(ids, SubsetLoad(load(), decode_.replicas));
+  // The assignment is a small control message: the latency and the request's fixed overhead bytes.
+  const SimTime delay = routing_.request_delay(0);
+  for (std::size_t i = 0; i < decode_queue_.size(); ++i) {
+    const ReplicaId replica = decode_.replicas[static_cast<std::size_t>(targets[i])];
+    send_handoff(engine, self_, replica_entities_[static_cast<std::size_t>(replica)], engine.now() + delay,
+                 kPhaseDecodeAssign, kEventDecodeAssign, decode_queue_[i]);
+  }
+  decode_queue_.clear();
 }
 
 }  // namespace llmsim::llm

@@ -37,7 +37,7 @@ class Simulation::LoadView final : public ReplicaLoadView {
   explicit LoadView(const std::vector<std::unique_ptr<Replica>>& replicas) : replicas_(replicas) {}
   int num_replicas() const override { return static_cast<int>(replicas_.size()); }
   std::size_t pending_requests(ReplicaId r) const override {
-    return replicas_[static_cast<std::size_t>(r)]->scheduler().num_pending_requests();
+    return replicas_[static_cast<std::size_t>(r)]->pending_requests();
   }
   std::size_t outstanding_requests(ReplicaId r) const override {
     return replicas_[static_cast<std::size_t>(r)]->outstanding_requests();
@@ -53,53 +53,73 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
     : config_(config), predictors_(predictors), transport_(transport), rank_(transport ? transport->rank() : 0) {
   LLMSIM_ASSERT(predictors_.size() == config.cluster.pools.size(), "one predictor per pool");
   const int ranks = transport ? transport->size() : 1;
-  const SimTime latency = config.cluster.routing.latency;
+  const ClusterConfig& cluster = config.cluster;
+  const SimTime latency = cluster.routing.latency;
   if (ranks > 1 && latency <= 0) {
     throw ConfigError("cluster.routing.latency: must be > 0 to run on " + std::to_string(ranks) +
                       " ranks (it is the lookahead of the conservative synchronisation), e.g. 50us");
   }
+  if (ranks > 1 && cluster.disaggregated() && cluster.kv_transfer.latency <= 0) {
+    throw ConfigError("cluster.kv_transfer.latency: must be > 0 to run on " + std::to_string(ranks) +
+                      " ranks (a KV transfer is a message between replicas; the smallest delay is the lookahead), "
+                      "e.g. 10us");
+  }
   requests_.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) requests_.emplace_back(static_cast<RequestId>(i), requests[i]);
-  const int n = config.cluster.num_replicas();
+  const int n = cluster.num_replicas();
   replica_owner_ = des::partition_entities(partition, n, ranks);
   const std::int64_t max_tokens = config.request_generator.effective_max_tokens();
-  const std::vector<int> pool_of = config.cluster.replica_pools();
+  const std::vector<int> pool_of = cluster.replica_pools();
   std::vector<ReplicaPlan> plans;
-  for (const PoolConfig& pool : config.cluster.pools) {
-    plans.push_back(plan_replica(pool.replica, pool.replica_scheduler, max_tokens));
+  for (const PoolConfig& pool : cluster.pools) plans.push_back(plan_replica(pool.replica, pool.replica_scheduler, max_tokens));
+  if (cluster.disaggregated()) {
+    disaggregation_ = std::make_unique<Disaggregation>(Disaggregation{
+        KvTransferModel(cluster), pool_of, {}, latency == 0 ? 0 : cluster.routing.request_delay(0)});
   }
-  RoutingContext routing{config.seed, &requests_, plans.front().block_size, {}};
+  // Arrivals go to every replica, or to the prefill replicas; handed-over requests to the decode replicas.
+  Router::Route arrivals;
+  Router::Route decode;
+  RoutingContext arrival_context{config.seed, &requests_, plans.front().block_size, {}};
+  RoutingContext decode_context{config.seed, &requests_, plans.front().block_size, {}, RngPurpose::random_decode_router};
   for (int r = 0; r < n; ++r) {
     const auto p = static_cast<std::size_t>(pool_of[static_cast<std::size_t>(r)]);
-    routing.replica_blocks.push_back(plans[p].num_blocks);
-    replicas_.push_back(owns_replica(r) ? std::make_unique<Replica>(r, config.cluster.pools[p], max_tokens, requests_,
-                                                                    *predictors_[p], config.metrics)
+    const bool decodes = cluster.pools[p].role == PoolRole::decode;
+    (decodes ? decode : arrivals).replicas.push_back(r);
+    (decodes ? decode_context : arrival_context).replica_blocks.push_back(plans[p].num_blocks);
+    replicas_.push_back(owns_replica(r) ? std::make_unique<Replica>(r, cluster.pools[p], static_cast<int>(p), max_tokens,
+                                                                    requests_, *predictors_[p], config.metrics,
+                                                                    disaggregation_.get())
                                         : nullptr);
   }
-  std::vector<int> owner{0};
-  // Every rank builds the routing policy: its replicas must know which load it reads; rank 0's router runs it.
-  std::unique_ptr<GlobalScheduler> policy = make_global_scheduler(config.cluster.global_scheduler, routing);
-  const bool report_outstanding = policy->routes_on_outstanding_requests();
+  // Every rank builds the routing policies: its replicas must know which load they read; rank 0's router runs them.
+  arrivals.policy = make_global_scheduler(cluster.global_scheduler, arrival_context);
+  bool report_outstanding = arrivals.policy->routes_on_outstanding_requests();
+  if (disaggregation_) {
+    decode.policy = make_global_scheduler(cluster.decode_scheduler, decode_context);
+    report_outstanding = report_outstanding || decode.policy->routes_on_outstanding_requests();
+  }
   if (rank_ == 0) {
     if (latency == 0) load_view_ = std::make_unique<LoadView>(replicas_);
-    router_ = std::make_unique<Router>(requests_, std::move(policy), load_view_.get(), n);
+    router_ = std::make_unique<Router>(requests_, std::move(arrivals), std::move(decode), load_view_.get(), n);
   }
   auto add = [&](des::Entity* real) {
     if (real) return engine_.add_entity(*real);
     remote_placeholders_.push_back(std::make_unique<RemotePlaceholder>());
     return engine_.add_entity(*remote_placeholders_.back());
   };
+  std::vector<int> owner{0};
   add(router_.get());
   std::vector<des::EntityId> replica_ids;
   for (int r = 0; r < n; ++r) {
     replica_ids.push_back(add(replicas_[static_cast<std::size_t>(r)].get()));
     if (replicas_[static_cast<std::size_t>(r)]) {
       replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity,
-                                                     latency == 0 ? 0 : config.cluster.routing.load_notice_delay(),
+                                                     latency == 0 ? 0 : cluster.routing.load_notice_delay(),
                                                      report_outstanding);
     }
     owner.push_back(replica_owner_[static_cast<std::size_t>(r)]);
   }
+  if (disaggregation_) disaggregation_->replica_entities = replica_ids;
   if (router_) router_->attach(kRouterEntity, std::move(replica_ids), config.cluster.routing);
   if (ranks > 1) engine_.set_partition(std::move(owner), rank_);
 }
@@ -112,7 +132,7 @@ SimulationResults Simulation::run(const std::function<void(const Progress&)>& pr
   const bool partitioned = transport_ && transport_->size() > 1;
   des::RunOptions options;
   options.transport = transport_;
-  options.lookahead = config_.cluster.routing.latency;
+  options.lookahead = config_.cluster.min_message_delay();
   options.limit = config_.time_limit_s > 0 ? seconds_to_simtime(config_.time_limit_s) : kSimTimeMax;
   options.progress_every = progress_every;
   if (progress) {
@@ -155,7 +175,7 @@ SimulationResults Simulation::local_results() {
   out.time_series.reserve(rows.time_series);
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     if (!replicas_[r]) continue;
-    append_request_records(requests_, replicas_[r]->served(), static_cast<ReplicaId>(r), out.requests);
+    append_request_records(requests_, replicas_[r]->reported_requests(), static_cast<ReplicaId>(r), out.requests);
     replicas_[r]->finish(out);
   }
   if (router_) {
@@ -183,6 +203,7 @@ void Simulation::append(SimulationResults& all, SimulationResults part) {
   move_all(all.time_series, part.time_series);
   move_all(all.prefix_cache, part.prefix_cache);
   move_all(all.cached_tokens, part.cached_tokens);
+  move_all(all.kv_transfers, part.kv_transfers);
   all.makespan = std::max(all.makespan, part.makespan);
   all.num_events += part.num_events;
   all.time_limit_reached = all.time_limit_reached || part.time_limit_reached;
@@ -210,6 +231,8 @@ SimulationResults Simulation::finish(SimulationResults all) {
             by([](const PrefixCacheRecord& p) { return p.replica_id; }));
   std::sort(all.cached_tokens.begin(), all.cached_tokens.end(),
             by([](const CachedTokensRecord& c) { return c.request_id; }));
+  std::sort(all.kv_transfers.begin(), all.kv_transfers.end(),
+            by([](const KvTransferRecord& k) { return k.request_id; }));
   all.pools = summarise_pools(config_.cluster, all);
   for (std::size_t p = 0; p < all.pools.size(); ++p) all.pools[p].operators = predictors_[p]->describe();
   if (!all.time_limit_reached) {

@@ -209,6 +209,34 @@ TEST(ConfigLoader, PoolErrorsNameThePoolKey) {
                     "cluster.pools.1.replica_scheduler.block_size=32"));
 }
 
+TEST(ConfigLoader, DisaggregatedPoolsAreCheckedWhole) {
+  const std::string base = write_config("disaggregated.yaml", "");
+  const std::string pd = "cluster.pools=[{name: p, role: prefill, replica_scheduler: {name: vllm}}, "
+                         "{name: d, role: decode, num_replicas: 2, replica_scheduler: {name: sarathi}}]";
+  const llm::SimulationConfig c = load_config(base, {pd, "cluster.kv_transfer={latency: 5us, bandwidth: 100Gbps}",
+                                                     "cluster.decode_scheduler.name=round_robin"});
+  EXPECT_TRUE(c.cluster.disaggregated());
+  EXPECT_EQ(c.cluster.pools[1].role, llm::PoolRole::decode);
+  EXPECT_EQ(c.cluster.kv_transfer.latency, 5000);
+  EXPECT_DOUBLE_EQ(c.cluster.kv_transfer.bandwidth_bytes_per_s, 12.5e9);
+  EXPECT_EQ(c.cluster.decode_scheduler.name, "round_robin");
+  EXPECT_EQ(load_config(base, {pd}).cluster.decode_scheduler.name, "least_outstanding");
+  EXPECT_EQ(c.cluster.min_message_delay(), 0);  // the routing latency (0) is the smaller
+  expect_error(base, {"cluster.pools", "pool 'm' is mixed"},
+               {"cluster.pools=[{name: p, role: prefill, replica_scheduler: {name: vllm}}, {name: m}]"});
+  expect_error(base, {"cluster.pools", "at least one prefill and one decode pool"},
+               {"cluster.pools=[{name: p, role: prefill, replica_scheduler: {name: vllm}}]"});
+  expect_error(base, {"cluster.pools", "'orca' cannot hand requests over", "vllm, sarathi or vllm_v1"},
+               {"cluster.pools=[{name: p, role: prefill, replica_scheduler: {name: orca}}, "
+                "{name: d, role: decode, replica_scheduler: {name: vllm}}]"});
+  expect_error(base, {"cluster.pools.0.role", "unknown value 'encode'"}, {"cluster.pools=[{name: p, role: encode}]"});
+  expect_error(base, {"cluster.kv_transfer", "applies only to a cluster of prefill and decode pools"},
+               {"cluster.kv_transfer={latency: 5us}"});
+  expect_error(base, {"cluster.kv_transfer.bandwidth"}, {pd, "cluster.kv_transfer={bandwidth: fast}"});
+  expect_error(base, {"cluster.kv_transfer", "would take", "check the bandwidth unit"},
+               {pd, "cluster.kv_transfer={bandwidth: 1}"});
+}
+
 // The keys a section accepts, as its "unknown key" error lists them ("valid keys here: a, b, c").
 std::set<std::string> accepted_keys(const std::string& path, const std::string& section_override) {
   try {

@@ -38,10 +38,11 @@ SimulationConfig config(const char* scheduler, const char* router) {
 SimulationResults run_on(int ranks, const SimulationConfig& c, const std::vector<RequestSpec>& w,
                          const std::string& partition = "block") {
   const FixedPredictor predictor(1.5);
-  if (ranks == 1) return Simulation(c, w, {&predictor}).run();
+  const std::vector<const ExecutionTimePredictor*> predictors(c.cluster.pools.size(), &predictor);
+  if (ranks == 1) return Simulation(c, w, predictors).run();
   SimulationResults root;
   des::run_local_ranks(ranks, [&](des::Transport& t) {
-    Simulation sim(c, w, {&predictor}, &t, partition);
+    Simulation sim(c, w, predictors, &t, partition);
     SimulationResults r = sim.run();
     if (t.rank() == 0) root = std::move(r);
   });
@@ -55,6 +56,7 @@ void expect_identical(const SimulationResults& a, const SimulationResults& b) {
   EXPECT_TRUE(a.replica_stages == b.replica_stages);
   EXPECT_TRUE(a.replicas == b.replicas);
   EXPECT_TRUE(a.batch_stages == b.batch_stages);
+  EXPECT_TRUE(a.kv_transfers == b.kv_transfers);
   EXPECT_EQ(a.makespan, b.makespan);
   EXPECT_EQ(a.num_events, b.num_events);
 }
@@ -100,6 +102,47 @@ TEST(PartitionedSimulation, MoreRanksThanReplicasStillWork) {
 TEST(PartitionedSimulation, ZeroLookaheadIsAConfigErrorNotAHang) {
   SimulationConfig c = config("vllm", "lor");
   c.cluster.routing.latency = 0;
+  EXPECT_THROW(run_on(2, c, workload(10)), ConfigError);
+}
+
+// 2 prefill replicas (vLLM) and 4 decode replicas (Sarathi), the KV link's 10 us the smallest cross-rank delay.
+SimulationConfig disaggregated() {
+  SimulationConfig c = config("vllm", "least_outstanding");
+  PoolConfig prefill = c.cluster.pools.front();
+  prefill.name = "prefill";
+  prefill.role = PoolRole::prefill;
+  prefill.num_replicas = 2;
+  PoolConfig decode = prefill;
+  decode.name = "decode";
+  decode.role = PoolRole::decode;
+  decode.num_replicas = 4;
+  decode.replica_scheduler.name = "sarathi";
+  c.cluster.pools = {prefill, decode};
+  c.cluster.kv_transfer.latency = 10'000;
+  c.cluster.kv_transfer.bandwidth_bytes_per_s = 50e9;
+  return c;
+}
+
+TEST(PartitionedSimulation, DisaggregatedPoolsGiveIdenticalResultsOnAnyRankCount) {
+  const std::vector<RequestSpec> w = workload(300);
+  const SimulationConfig c = disaggregated();
+  const SimulationResults one = run_on(1, c, w);
+  std::size_t handed = 0;
+  for (const RequestRecord& r : one.requests) {
+    ASSERT_EQ(r.completed, 1);
+    handed += r.num_decode_tokens > 1;  // one output token: done on the prefill replica
+  }
+  EXPECT_EQ(one.kv_transfers.size(), handed);
+  expect_identical(one, run_on(2, c, w));
+  expect_identical(one, run_on(4, c, w));
+  expect_identical(one, run_on(4, c, w, "round_robin"));
+  expect_identical(one, run_on(6, c, w));  // every replica on a rank of its own
+}
+
+TEST(PartitionedSimulation, DisaggregatedPoolsNeedAKvLinkLatencyOnSeveralRanks) {
+  SimulationConfig c = disaggregated();
+  c.cluster.kv_transfer.latency = 0;
+  EXPECT_NO_THROW(run_on(1, c, workload(10)));
   EXPECT_THROW(run_on(2, c, workload(10)), ConfigError);
 }
 
