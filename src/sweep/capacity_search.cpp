@@ -14,7 +14,7 @@ CapacityResult search_capacity(const io::CapacitySearchSpec& spec, double start_
   double right = 2 * start_qps;
   double qps = 0;
   double min_over = std::numeric_limits<double>::infinity();
-  const double slo = spec.slo_s;
+  const double slo = spec.threshold();
   for (int i = 0; i < spec.max_iterations; ++i) {
     if (std::abs(left - right) < spec.min_search_granularity_percent * qps / 100) break;
     qps = (left + right) / 2;

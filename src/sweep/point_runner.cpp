@@ -95,10 +95,13 @@ PointOutcome PointRunner::run(const io::SweepPoint& point, const std::optional<i
       c.request_generator.interval.qps = qps;
       Run r = simulate(point, c, transport);
       out.total_events += r.results.num_events;
-      double value = llm::percentile(llm::completed_request_metric(r.results, search->metric), search->quantile * 100);
+      double value = search->goodput()
+                         ? 1 - llm::slo_attainment(r.results, search->slos)
+                         : llm::percentile(llm::completed_request_metric(r.results, search->metric),
+                                           search->quantile * 100);
       if (transport != nullptr && transport->size() > 1) value = broadcast_from_root(*transport, value);
       if (std::isnan(value)) return std::nullopt;
-      if (value <= search->slo_s && (!best || qps > best_qps)) {
+      if (value <= search->threshold() && (!best || qps > best_qps)) {
         best_qps = qps;
         best = r;
       }

@@ -11,15 +11,25 @@
 #include <vector>
 
 #include "llmsim/llm/config.hpp"
+#include "llmsim/llm/result_stats.hpp"
 
 namespace llmsim::io {
 
 /// Vidur-Search's binary search on QPS (spec 5.4): the highest QPS whose `quantile` of `metric` over completed
 /// requests stays at or below `slo` seconds.
+/// The QPS search: by default Vidur's (a quantile of one metric under an SLO); with metric `goodput`, DistServe's
+/// (at least `attainment` of the requests complete within every one of `slos`).
 struct CapacitySearchSpec {
-  std::string metric = "scheduling_delay";  ///< one of llm::request_metric_names()
+  std::string metric = "scheduling_delay";  ///< one of llm::request_metric_names(), or "goodput"
   double quantile = 0.99;                   ///< in (0, 1]
   double slo_s = 5.0;                       ///< seconds (TBT: seconds per output token)
+  std::vector<llm::MetricSlo> slos;         ///< goodput: every request's SLOs
+  double attainment = 0.9;                  ///< goodput: the fraction of requests that must meet them
+
+  bool goodput() const { return metric == "goodput"; }
+  /// What a probe measures must be at most this: the SLO (s), or for goodput the fraction of requests allowed to
+  /// miss (1 - attainment).
+  double threshold() const { return goodput() ? 1 - attainment : slo_s; }
   std::optional<double> start_qps;          ///< first bracket is [0, 2 * start_qps]; default: the config's qps
   int max_iterations = 20;
   double min_search_granularity_percent = 2.5;  ///< stop when the bracket is narrower than this % of the QPS

@@ -47,4 +47,14 @@ std::array<double, kNumSources> source_shares(const SimulationResults& results);
 /// Values of `metric` (one of request_metric_names()) over completed requests, in seconds.
 std::vector<double> completed_request_metric(const SimulationResults& results, const std::string& metric);
 
+/// A per-request service-level objective: `metric` (one of request_metric_names()) at most `slo_s` seconds.
+struct MetricSlo {
+  std::string metric;
+  double slo_s = 0;
+};
+
+/// DistServe's SLO attainment: the fraction of all requests that completed and met every SLO (a request of one
+/// output token has no TPOT to miss); NaN without requests.
+double slo_attainment(const SimulationResults& results, const std::vector<MetricSlo>& slos);
+
 }  // namespace llmsim::llm

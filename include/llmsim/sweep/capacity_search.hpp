@@ -12,8 +12,8 @@ namespace llmsim::sweep {
 
 struct CapacityProbe {
   double qps = 0;
-  double metric_value = 0;  ///< the spec's quantile of its metric, seconds
-  bool under_slo = false;   ///< metric_value <= slo
+  double metric_value = 0;  ///< the spec's quantile of its metric (s); goodput: the fraction of requests missing
+  bool under_slo = false;   ///< metric_value <= the spec's threshold()
 };
 
 struct CapacityResult {
@@ -21,7 +21,8 @@ struct CapacityResult {
   std::optional<double> capacity_qps;  ///< highest probed QPS under the SLO; none if no probe met it
 };
 
-/// Measures one QPS: the quantile of the metric, or nullopt when the run measured nothing (no completed request).
+/// Measures one QPS: the quantile of the metric (goodput: the fraction of requests missing an SLO), or nullopt
+/// when the run measured nothing (no completed request).
 using ProbeFn = std::function<std::optional<double>(double qps)>;
 
 /// Vidur's loop (spec 5.4): bracket [0, 2 * start_qps], probe the midpoint; under the SLO moves the lower bound

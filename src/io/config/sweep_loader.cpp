@@ -154,10 +154,25 @@ std::vector<Exclusion> parse_exclusions(YamlSection& root, const std::vector<Axi
 
 CapacitySearchSpec parse_search(YamlSection s) {
   CapacitySearchSpec c;
-  c.metric = s.get_choice("metric", c.metric, llm::request_metric_names());
-  c.quantile = s.get_double("quantile", c.quantile, 0, 1, true);
-  c.slo_s = simtime_to_seconds(s.get_duration("slo", seconds_to_simtime(c.slo_s)));
-  if (c.slo_s <= 0) s.fail("slo", "must be positive");
+  std::vector<std::string> metrics = llm::request_metric_names();
+  metrics.push_back("goodput");
+  c.metric = s.get_choice("metric", c.metric, metrics);
+  if (c.goodput()) {  // DistServe: requests meeting every SLO, at least `attainment` of them
+    YamlSection slos = s.child("slos");
+    for (const std::string& m : llm::request_metric_names()) {
+      if (!slos.has(m)) continue;
+      const double slo = simtime_to_seconds(slos.get_duration(m, 0));
+      if (slo <= 0) slos.fail(m, "must be positive");
+      c.slos.push_back(llm::MetricSlo{m, slo});
+    }
+    slos.finish("(request metrics)");
+    if (c.slos.empty()) s.fail("slos", "goodput needs at least one SLO, e.g. {ttft: 2s, tpot: 100ms}");
+    c.attainment = s.get_double("attainment", c.attainment, 0, 1, true);
+  } else {
+    c.quantile = s.get_double("quantile", c.quantile, 0, 1, true);
+    c.slo_s = simtime_to_seconds(s.get_duration("slo", seconds_to_simtime(c.slo_s)));
+    if (c.slo_s <= 0) s.fail("slo", "must be positive");
+  }
   if (s.has("start_qps")) c.start_qps = s.get_double("start_qps", 1, 0, 1e9, true);
   c.max_iterations = static_cast<int>(s.get_int("max_iterations", c.max_iterations, 1, 1000));
   c.min_search_granularity_percent =
@@ -199,12 +214,19 @@ void relativise_paths(nlohmann::ordered_json& j, const std::filesystem::path& ba
 std::string search_spec_json(const std::optional<CapacitySearchSpec>& search) {
   nlohmann::ordered_json s = nullptr;
   if (search) {
-    s = {{"metric", search->metric},
-         {"quantile", search->quantile},
-         {"slo_s", search->slo_s},
-         {"start_qps", search->start_qps ? nlohmann::ordered_json(*search->start_qps) : nlohmann::ordered_json()},
-         {"max_iterations", search->max_iterations},
-         {"min_search_granularity_percent", search->min_search_granularity_percent}};
+    s = {{"metric", search->metric}};
+    if (search->goodput()) {
+      nlohmann::ordered_json slos = nlohmann::ordered_json::object();
+      for (const llm::MetricSlo& m : search->slos) slos[m.metric + "_s"] = m.slo_s;
+      s["slos"] = slos;
+      s["attainment"] = search->attainment;
+    } else {
+      s["quantile"] = search->quantile;
+      s["slo_s"] = search->slo_s;
+    }
+    s["start_qps"] = search->start_qps ? nlohmann::ordered_json(*search->start_qps) : nlohmann::ordered_json();
+    s["max_iterations"] = search->max_iterations;
+    s["min_search_granularity_percent"] = search->min_search_granularity_percent;
   }
   return s.dump();
 }

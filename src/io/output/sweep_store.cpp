@@ -34,7 +34,8 @@ constexpr const char* kChecksumSuffix = ".sha1";
 const detail::Schema& probe_schema() {
   static const detail::Schema s{
       "capacity_search",
-      "Capacity-search probes in probing order: QPS, the SLO metric's quantile (s), whether it met the SLO",
+      "Capacity-search probes in probing order: QPS, the SLO metric's quantile (s; goodput: the fraction of requests "
+      "that missed an SLO), whether it met the SLO",
       sizeof(ProbeRow),
       {{"qps", offsetof(ProbeRow, qps), detail::FieldType::Float64, "1/s"},
        {"metric_value", offsetof(ProbeRow, metric_value), detail::FieldType::Float64, "s"},

@@ -56,29 +56,53 @@ std::vector<double> inter_token_latencies(const SimulationResults& results) {
   return gaps;
 }
 
-std::vector<double> completed_request_metric(const SimulationResults& results, const std::string& metric) {
-  double (*get)(const RequestRecord&) = nullptr;
-  if (metric == "ttft") {
-    get = [](const RequestRecord& r) { return simtime_to_seconds(r.prefill_e2e_time); };
-  } else if (metric == "tbt") {
-    get = [](const RequestRecord& r) { return r.decode_time_execution_plus_preemption_normalized; };
-  } else if (metric == "e2e") {
-    get = [](const RequestRecord& r) { return simtime_to_seconds(r.e2e_time); };
-  } else if (metric == "scheduling_delay") {
-    get = [](const RequestRecord& r) { return simtime_to_seconds(r.scheduling_delay); };
-  } else if (metric == "tpot") {
-    get = [](const RequestRecord& r) {
+namespace {
+
+using MetricGetter = double (*)(const RequestRecord&);
+
+MetricGetter metric_getter(const std::string& metric) {
+  if (metric == "ttft") return [](const RequestRecord& r) { return simtime_to_seconds(r.prefill_e2e_time); };
+  if (metric == "tbt") return [](const RequestRecord& r) { return r.decode_time_execution_plus_preemption_normalized; };
+  if (metric == "e2e") return [](const RequestRecord& r) { return simtime_to_seconds(r.e2e_time); };
+  if (metric == "scheduling_delay") return [](const RequestRecord& r) { return simtime_to_seconds(r.scheduling_delay); };
+  if (metric == "tpot") {
+    return [](const RequestRecord& r) {
       return simtime_to_seconds(r.completed_at - r.prefill_completed_at) / static_cast<double>(r.num_decode_tokens - 1);
     };
   }
-  if (get == nullptr) throw Error("unknown request metric '" + metric + "'");
-  const bool needs_two_tokens = metric == "tpot";  // TPOT is undefined for one output token
+  throw Error("unknown request metric '" + metric + "'");
+}
+
+// TPOT is undefined for one output token.
+bool has_metric(const RequestRecord& r, const std::string& metric) {
+  return r.completed && (metric != "tpot" || r.num_decode_tokens > 1);
+}
+
+}  // namespace
+
+std::vector<double> completed_request_metric(const SimulationResults& results, const std::string& metric) {
+  const MetricGetter get = metric_getter(metric);
   std::vector<double> values;
   values.reserve(results.requests.size());
   for (const RequestRecord& r : results.requests) {
-    if (r.completed && (!needs_two_tokens || r.num_decode_tokens > 1)) values.push_back(get(r));
+    if (has_metric(r, metric)) values.push_back(get(r));
   }
   return values;
+}
+
+double slo_attainment(const SimulationResults& results, const std::vector<MetricSlo>& slos) {
+  if (results.requests.empty()) return std::nan("");
+  std::vector<MetricGetter> get;
+  for (const MetricSlo& s : slos) get.push_back(metric_getter(s.metric));
+  std::int64_t met = 0;
+  for (const RequestRecord& r : results.requests) {
+    bool ok = r.completed != 0;
+    for (std::size_t i = 0; ok && i < slos.size(); ++i) {
+      ok = !has_metric(r, slos[i].metric) || get[i](r) <= slos[i].slo_s;  // a 1-token request has no TPOT to miss
+    }
+    met += ok;
+  }
+  return static_cast<double>(met) / static_cast<double>(results.requests.size());
 }
 
 PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results, int first,

@@ -77,6 +77,17 @@ TEST(ServingMetrics, TpotDividesTheDecodeTimeByTheTokensAfterTheFirst) {
   EXPECT_TRUE(inter_token_latencies(r).empty());
 }
 
+TEST(ServingMetrics, SloAttainmentCountsRequestsMeetingEverySlo) {
+  const SimulationResults r = three_requests(false, false);
+  // TTFT: A 1 ms, B 1.5 ms, C 1 ms; TPOT: A 1.5 ms, B 1 ms, C 1 ms.
+  EXPECT_DOUBLE_EQ(slo_attainment(r, {{"ttft", 2 * kMsS}}), 1.0);
+  EXPECT_DOUBLE_EQ(slo_attainment(r, {{"tpot", 1.2 * kMsS}}), 2.0 / 3);        // A misses
+  EXPECT_DOUBLE_EQ(slo_attainment(r, {{"ttft", 1.2 * kMsS}, {"tpot", 1.2 * kMsS}}), 1.0 / 3);  // C only
+  SimulationResults unfinished = r;
+  unfinished.requests[2].completed = 0;  // a request that did not complete misses every SLO
+  EXPECT_DOUBLE_EQ(slo_attainment(unfinished, {{"ttft", 2 * kMsS}}), 2.0 / 3);
+}
+
 TEST(ServingMetrics, TpotLeavesOutRequestsOfOneOutputToken) {
   SimulationConfig config = small_cluster(1, 1, "vllm", "round_robin");
   const FixedPredictor predictor(1.0);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace llmsim::sweep {
@@ -60,6 +61,22 @@ TEST(CapacitySearch, CapacityIsTheMaximumPassingQpsAndNeverProbesBelowAKnownGood
     return 0.0;
   }();
   EXPECT_GE(lowest_after_pass, first_pass);
+}
+
+TEST(CapacitySearch, GoodputSearchesTheHighestQpsThatKeepsTheAttainment) {
+  // DistServe's goodput: at least 90 % of requests within their SLOs; the share missing grows by 1 % per QPS
+  // above 5 QPS, so 15 QPS is the highest rate that keeps 90 %.
+  io::CapacitySearchSpec goodput;
+  goodput.metric = "goodput";
+  goodput.slos = {{"ttft", 2.0}, {"tpot", 0.1}};
+  goodput.attainment = 0.9;
+  EXPECT_DOUBLE_EQ(goodput.threshold(), 1 - 0.9);
+  const auto missing = [](double q) { return std::optional(std::max(0.0, (q - 5) / 100)); };
+  const CapacityResult r = search_capacity(goodput, 4.0, missing);
+  ASSERT_TRUE(r.capacity_qps);
+  EXPECT_LE(*r.capacity_qps, 15.0);
+  EXPECT_GT(*r.capacity_qps, 15.0 * (1 - 0.05));
+  for (const CapacityProbe& p : r.probes) EXPECT_EQ(p.under_slo, *missing(p.qps) <= 1 - 0.9) << p.qps;
 }
 
 TEST(CapacitySearch, NoPassingProbeMeansNoCapacity) {

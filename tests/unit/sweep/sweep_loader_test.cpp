@@ -123,6 +123,32 @@ capacity_search: {metric: ttft}
 capacity_search: {metric: latency}
 )"),
                {"capacity_search.metric", "valid: ttft, tbt, e2e, scheduling_delay"});
+  expect_error(write_sweep("goodput_no_slo.yaml", R"(axes: {r: {key: cluster.num_replicas, values: [1]}}
+capacity_search: {metric: goodput}
+)"),
+               {"capacity_search.slos", "at least one SLO"});
+  expect_error(write_sweep("goodput_bad_slo.yaml", R"(axes: {r: {key: cluster.num_replicas, values: [1]}}
+capacity_search: {metric: goodput, slos: {ttft: 2s, itl: 50ms}}
+)"),
+               {"capacity_search.slos.itl", "unknown key"});
+  expect_error(write_sweep("goodput_quantile.yaml", R"(axes: {r: {key: cluster.num_replicas, values: [1]}}
+capacity_search: {metric: goodput, slos: {ttft: 2s}, quantile: 0.9}
+)"),
+               {"capacity_search.quantile", "unknown key"});
+}
+
+TEST(SweepLoader, GoodputSearchTakesSlosAndAttainment) {
+  const Sweep sw = load_sweep(write_sweep("goodput.yaml", R"(axes: {r: {key: cluster.num_replicas, values: [1]}}
+capacity_search: {metric: goodput, slos: {ttft: 2s, tpot: 100ms}, attainment: 0.95}
+)"));
+  ASSERT_TRUE(sw.search);
+  EXPECT_TRUE(sw.search->goodput());
+  ASSERT_EQ(sw.search->slos.size(), 2u);
+  EXPECT_EQ(sw.search->slos[0].metric, "ttft");
+  EXPECT_DOUBLE_EQ(sw.search->slos[0].slo_s, 2.0);
+  EXPECT_EQ(sw.search->slos[1].metric, "tpot");
+  EXPECT_DOUBLE_EQ(sw.search->slos[1].slo_s, 0.1);
+  EXPECT_DOUBLE_EQ(sw.search->attainment, 0.95);
 }
 
 }  // namespace
