@@ -91,6 +91,10 @@ struct KvTransferConfig {
   SimTime latency = 0;
   double bandwidth_bytes_per_s = 0;  ///< per GPU pair; 0 = unlimited (sizes cost no time)
   int bytes_per_element = 2;         ///< the KV cache's dtype (fp16/bf16)
+  /// When set, latency and bandwidth were fitted to this send_recv profile (fit_send_recv_link), for GPUs in two
+  /// nodes (`inter_node`) or in one.
+  std::string send_recv_profile;
+  bool inter_node = true;
 };
 
 /// Router <-> replica communication. With latency 0 the router acts synchronously on live replica state

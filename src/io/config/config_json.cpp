@@ -105,7 +105,9 @@ Json cluster_json(const llm::ClusterConfig& c) {
               {"kv_transfer",
                {{"latency_ns", c.kv_transfer.latency},
                 {"bandwidth_bytes_per_s", c.kv_transfer.bandwidth_bytes_per_s},
-                {"bytes_per_element", c.kv_transfer.bytes_per_element}}},
+                {"bytes_per_element", c.kv_transfer.bytes_per_element},
+                {"send_recv_profile", c.kv_transfer.send_recv_profile},
+                {"placement", c.kv_transfer.inter_node ? "inter_node" : "intra_node"}}},
               {"pools", pools}};
 }
 

@@ -10,6 +10,7 @@
 #include "config_overrides.hpp"
 #include "llmsim/llm/global_scheduler.hpp"
 #include "llmsim/llm/kv_transfer.hpp"
+#include "llmsim/llm/link_profile.hpp"
 #include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/llm/replica_scheduler.hpp"
 #include "llmsim/util/error.hpp"
@@ -285,6 +286,28 @@ llm::GlobalSchedulerConfig parse_router(YamlSection& s, const char* key, const c
   return c;
 }
 
+// How KV caches move: a latency and a bandwidth, given or fitted to a send_recv profile.
+llm::KvTransferConfig parse_kv_transfer(YamlSection kv) {
+  llm::KvTransferConfig c;
+  c.bytes_per_element = as_int(kv.get_int("bytes_per_element", 2, 1, 8));
+  c.send_recv_profile = kv.get_path("send_recv_profile", false);
+  if (c.send_recv_profile.empty()) {
+    c.latency = kv.get_duration("latency", 0);
+    c.bandwidth_bytes_per_s = kv.get_bandwidth("bandwidth", 0);
+    if (kv.has("placement")) kv.fail("placement", "applies only with send_recv_profile");
+  } else {
+    for (const char* key : {"latency", "bandwidth"}) {
+      if (kv.has(key)) kv.fail(key, "give either send_recv_profile (fitted latency and bandwidth) or latency and bandwidth");
+    }
+    c.inter_node = kv.get_choice("placement", "inter_node", {"inter_node", "intra_node"}) == "inter_node";
+    const llm::LinkFit fit = llm::fit_send_recv_link(c.send_recv_profile, c.inter_node);
+    c.latency = fit.latency;
+    c.bandwidth_bytes_per_s = fit.bandwidth_bytes_per_s;
+  }
+  kv.finish();
+  return c;
+}
+
 // Prefill and decode pools: both kinds, no mixed pool, one model, and policies that can hand requests over.
 void check_disaggregated(YamlSection& s, const std::vector<llm::PoolConfig>& pools) {
   bool prefill = false;
@@ -330,11 +353,7 @@ llm::ClusterConfig parse_cluster(YamlSection s, const YAML::Node& predictor) {
   if (c.disaggregated()) {
     check_disaggregated(s, c.pools);
     c.decode_scheduler = parse_router(s, "decode_scheduler", "least_outstanding", c.pools);
-    YamlSection kv = s.child("kv_transfer");
-    c.kv_transfer.latency = kv.get_duration("latency", 0);
-    c.kv_transfer.bandwidth_bytes_per_s = kv.get_bandwidth("bandwidth", 0);
-    c.kv_transfer.bytes_per_element = as_int(kv.get_int("bytes_per_element", 2, 1, 8));
-    kv.finish();
+    c.kv_transfer = parse_kv_transfer(s.child("kv_transfer"));
   } else {
     for (const char* key : {"decode_scheduler", "kv_transfer"}) {
       if (s.has(key)) s.fail(key, "applies only to a cluster of prefill and decode pools (cluster.pools[].role)");

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "llmsim/llm/global_scheduler.hpp"
+#include "llmsim/llm/link_profile.hpp"
 #include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/llm/replica_scheduler.hpp"
 #include "llmsim/llm/request_generator.hpp"
@@ -235,6 +236,19 @@ TEST(ConfigLoader, DisaggregatedPoolsAreCheckedWhole) {
   expect_error(base, {"cluster.kv_transfer.bandwidth"}, {pd, "cluster.kv_transfer={bandwidth: fast}"});
   expect_error(base, {"cluster.kv_transfer", "would take", "check the bandwidth unit"},
                {pd, "cluster.kv_transfer={bandwidth: 1}"});
+  // The link fitted to a measured send_recv profile, inside a node (NVLink) or between nodes (the default).
+  const std::string profile = kConfigs + "/profiles/network/a100_dgx/send_recv.csv.gz";
+  const auto fitted = [&](const std::string& placement) {
+    return load_config(base, {pd, "cluster.kv_transfer={send_recv_profile: " + profile + placement + "}"})
+        .cluster.kv_transfer;
+  };
+  EXPECT_EQ(fitted(", placement: intra_node").latency, llm::fit_send_recv_link(profile, false).latency);
+  EXPECT_FALSE(fitted(", placement: intra_node").inter_node);
+  EXPECT_DOUBLE_EQ(fitted("").bandwidth_bytes_per_s, llm::fit_send_recv_link(profile, true).bandwidth_bytes_per_s);
+  expect_error(base, {"cluster.kv_transfer.bandwidth", "either send_recv_profile"},
+               {pd, "cluster.kv_transfer={send_recv_profile: " + profile + ", bandwidth: 1GB/s}"});
+  expect_error(base, {"cluster.kv_transfer.placement", "only with send_recv_profile"},
+               {pd, "cluster.kv_transfer={placement: intra_node}"});
 }
 
 // The keys a section accepts, as its "unknown key" error lists them ("valid keys here: a, b, c").
