@@ -161,6 +161,7 @@ std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& o)
     if (!mix.empty()) mix += '+';
     mix += fmt::format("{}:{}x{}-TP{}PP{}", p.name, p.num_replicas, p.replica.device.name,
                        p.replica.tensor_parallel_size, p.replica.num_pipeline_stages);
+    if (p.role != llm::PoolRole::mixed) mix += std::string("-") + llm::pool_role_name(p.role);
   }
   row["model"] = joined([](const llm::PoolConfig& p) { return p.replica.model.name; });
   row["device"] = joined([](const llm::PoolConfig& p) { return p.replica.device.name; });

@@ -33,8 +33,6 @@ class Router final : public des::Entity {
   void start(des::Engine& engine);
   void handle(const des::Event& event, des::Engine& engine) override;
 
-  /// Replica each request was routed to (-1 if not yet routed).
-  const std::vector<ReplicaId>& assignment() const { return assignment_; }
 
  private:
   void on_arrival(RequestId id, des::Engine& engine);
@@ -77,7 +75,6 @@ class Router final : public des::Entity {
   std::vector<des::EntityId> replica_entities_;
   RoutingConfig routing_;
   std::vector<RequestId> queue_;
-  std::vector<ReplicaId> assignment_;
   bool schedule_pending_ = false;
   HandoffReceiver handoffs_;
   std::vector<HandoffMessage> decode_queue_;

@@ -15,8 +15,7 @@ Router::Router(RequestStore& requests, Route arrivals, Route decode, const Repli
       arrivals_(std::move(arrivals)),
       decode_(std::move(decode)),
       live_load_(live_load),
-      reported_(num_replicas),
-      assignment_(requests.size(), -1) {}
+      reported_(num_replicas) {}
 
 void Router::attach(des::EntityId self, std::vector<des::EntityId> replica_entities, const RoutingConfig& routing) {
   self_ = self;
@@ -81,7 +80,6 @@ void Router::on_global_schedule(des::Engine& engine) {
   const std::vector<ReplicaId> targets = arrivals_.policy->schedule(queue_, SubsetLoad(load(), arrivals_.replicas));
   for (std::size_t i = 0; i < queue_.size(); ++i) {
     const ReplicaId replica = arrivals_.replicas[static_cast<std::size_t>(targets[i])];
-    assignment_[static_cast<std::size_t>(queue_[i])] = replica;
     const SimTime delay = routing_.request_delay(requests_[static_cast<std::size_t>(queue_[i])].num_prefill_tokens());
     engine.schedule(self_, replica_entities_[static_cast<std::size_t>(replica)], engine.now() + delay,
                     kPhaseDispatch, kEventDispatch, queue_[i]);

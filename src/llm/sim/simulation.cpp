@@ -178,13 +178,6 @@ SimulationResults Simulation::local_results() {
     append_request_records(requests_, replicas_[r]->reported_requests(), static_cast<ReplicaId>(r), out.requests);
     replicas_[r]->finish(out);
   }
-  if (router_) {
-    std::vector<RequestId> unrouted;
-    for (std::size_t i = 0; i < requests_.size(); ++i) {
-      if (router_->assignment()[i] < 0) unrouted.push_back(static_cast<RequestId>(i));
-    }
-    append_request_records(requests_, unrouted, -1, out.requests);
-  }
   out.makespan = engine_.now();
   out.num_events = engine_.events_processed();
   out.time_limit_reached = time_limit_reached_;
@@ -212,6 +205,25 @@ void Simulation::append(SimulationResults& all, SimulationResults part) {
 SimulationResults Simulation::finish(SimulationResults all) {
   auto by = [](auto key) { return [key](const auto& x, const auto& y) { return key(x) < key(y); }; };
   std::sort(all.requests.begin(), all.requests.end(), by([](const RequestRecord& r) { return r.request_id; }));
+  // No replica reports a request the run stopped before reaching one (not routed yet, or a message between the
+  // router and a replica): replica -1, not completed, no restarts (what another rank did to it is not known here).
+  std::vector<RequestId> nowhere;
+  std::size_t next = 0;
+  for (std::size_t id = 0; id < requests_.size(); ++id) {
+    if (next < all.requests.size() && all.requests[next].request_id == static_cast<RequestId>(id)) {
+      ++next;
+    } else {
+      nowhere.push_back(static_cast<RequestId>(id));
+    }
+  }
+  if (!nowhere.empty()) {
+    std::vector<RequestRecord> rows;
+    append_request_records(requests_, nowhere, -1, rows);
+    for (RequestRecord& r : rows) r.num_restarts = 0;
+    all.requests.insert(all.requests.end(), rows.begin(), rows.end());
+    std::sort(all.requests.begin(), all.requests.end(), by([](const RequestRecord& r) { return r.request_id; }));
+  }
+  LLMSIM_ASSERT(all.requests.size() == requests_.size(), "a request reported twice");
   std::sort(all.batches.begin(), all.batches.end(),
             by([](const BatchRecord& b) { return std::pair(b.replica_id, b.batch_index); }));
   std::sort(all.replica_stages.begin(), all.replica_stages.end(),

@@ -114,6 +114,20 @@ TEST(Disaggregation, TransferTimeFollowsTheFormulaAndBothReplicasHoldTheBlocks) 
   EXPECT_EQ(blocks_at(0, 11 * kMs + took), 0) << "prefill side after every copy";
 }
 
+TEST(Disaggregation, ARequestBetweenReplicasWhenTheRunStopsStillHasItsRow) {
+  SimulationConfig c = one_and_one(0, 0);
+  c.cluster.routing.latency = kMs / 5;  // r0: dispatched at 0.2 ms, prefill 0.2-1.2 ms, handoff at the router 1.4 ms
+  c.time_limit_s = 1.3e-3;              // stop while r0's handoff is on its way to the router
+  const SimulationResults r = run(c);
+  ASSERT_EQ(r.requests.size(), 3u);
+  EXPECT_TRUE(r.time_limit_reached);
+  for (const RequestRecord& q : r.requests) EXPECT_EQ(q.completed, 0);
+  EXPECT_EQ(r.requests[0].replica_id, -1) << "its handoff is between the prefill replica and the router";
+  EXPECT_EQ(r.requests[1].replica_id, 0) << "waiting on the prefill replica";
+  EXPECT_EQ(r.requests[2].replica_id, -1) << "not arrived";
+  EXPECT_TRUE(r.kv_transfers.empty());
+}
+
 TEST(Disaggregation, KvShardsFollowTensorAndPipelineParallelism) {
   SimulationConfig c = one_and_one(0, 1e9);
   c.cluster.pools[0].replica.tensor_parallel_size = 4;  // 4 shards of 8 KV heads each
