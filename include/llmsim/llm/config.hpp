@@ -77,7 +77,7 @@ struct ReplicaSchedulerConfig {
 };
 
 /// Global scheduler (router); `name` is one of global_schedulers() (round_robin, random, lor, least_outstanding,
-/// session_affinity, prefix_aware).
+/// most_free_blocks, session_affinity, prefix_aware).
 struct GlobalSchedulerConfig {
   std::string name = "round_robin";
   double cache_weight = 1.0;  ///< prefix_aware: weight of the expected prefix hit (0..1)

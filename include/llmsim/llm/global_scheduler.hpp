@@ -25,6 +25,8 @@ class ReplicaLoadView {
   virtual std::size_t pending_requests(ReplicaId replica) const = 0;
   /// Requests routed to `replica` and not completed (pending and running).
   virtual std::size_t outstanding_requests(ReplicaId replica) const = 0;
+  /// KV blocks of `replica` that no request holds.
+  virtual std::int64_t free_kv_blocks(ReplicaId replica) const = 0;
 };
 
 /// Routing policy. schedule() receives the router's queue (already sorted by arrival) and returns one replica
@@ -36,6 +38,8 @@ class GlobalScheduler {
   /// True for policies that weigh outstanding requests (then replicas also report those in their load notices);
   /// Vidur's policies see only pending queues.
   virtual bool routes_on_outstanding_requests() const { return false; }
+  /// True for policies that weigh free KV blocks (then replicas also report those, after every change).
+  virtual bool routes_on_free_blocks() const { return false; }
 };
 
 /// What a policy may know besides the load: the seed of its own stream (random), the requests' prompts and

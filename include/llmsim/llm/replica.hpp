@@ -25,6 +25,12 @@ struct Disaggregation {
   SimTime handoff_delay = 0;
 };
 
+/// What a replica's load notices carry besides its pending requests (what the routing policies weigh).
+struct LoadReport {
+  bool outstanding = false;
+  bool free_blocks = false;
+};
+
 /// Handles requests routed to it, forms batches with its ReplicaScheduler and runs them through P pipeline
 /// stages, each executing one batch at a time (Vidur ReplicaSchedule / ReplicaStageSchedule / BatchStageEnd /
 /// BatchEnd events, spec 2.3 and 4.2). Up to P batches are in flight.
@@ -36,13 +42,13 @@ class Replica final : public des::Entity {
           const Disaggregation* disaggregation = nullptr);
 
   /// Wires the replica into its engine. With `notice_latency` > 0 it reports its pending-queue length to the
-  /// router entity after every scheduling round that changed it, arriving `notice_latency` later.
-  /// With `report_outstanding`, notices also carry the outstanding count and are sent when either changes.
-  void attach(des::EntityId self, des::EntityId router, SimTime notice_latency, bool report_outstanding) {
+  /// router entity after every scheduling round that changed it, arriving `notice_latency` later; `report` adds
+  /// the outstanding count and the free KV blocks (and sends a notice when they change).
+  void attach(des::EntityId self, des::EntityId router, SimTime notice_latency, LoadReport report) {
     self_ = self;
     router_ = router;
     notice_latency_ = notice_latency;
-    report_outstanding_ = report_outstanding;
+    report_ = report;
   }
   void handle(const des::Event& event, des::Engine& engine) override;
 
@@ -91,8 +97,9 @@ class Replica final : public des::Entity {
   SimTime notice_latency_ = 0;
   std::size_t reported_pending_ = 0;
   std::size_t reported_outstanding_ = 0;
+  std::int64_t reported_free_blocks_ = 0;
   std::size_t outstanding_ = 0;
-  bool report_outstanding_ = false;
+  LoadReport report_;
   std::vector<RequestId> served_;
   std::vector<RequestId> handed_off_;  // prefill replica: requests whose decode went elsewhere
   HandoffReceiver handoffs_;

@@ -23,9 +23,11 @@ class Router final : public des::Entity {
     std::unique_ptr<GlobalScheduler> policy;
     std::vector<ReplicaId> replicas;
   };
-  /// `live_load` is used when the routing latency is 0; otherwise the router routes on the pending counts the
-  /// replicas reported (load notices), which are `latency` old. `decode` has no policy unless disaggregated.
-  Router(RequestStore& requests, Route arrivals, Route decode, const ReplicaLoadView* live_load, int num_replicas);
+  /// `live_load` is used when the routing latency is 0; otherwise the router routes on the load the replicas
+  /// reported (load notices), which is `latency` old; until a replica reports, its KV blocks (`replica_blocks`) are
+  /// free. `decode` has no policy unless disaggregated.
+  Router(RequestStore& requests, Route arrivals, Route decode, const ReplicaLoadView* live_load,
+         const std::vector<std::int64_t>& replica_blocks);
 
   /// Wires the router into `engine`: its own id and the replicas' entity ids (index = replica id).
   void attach(des::EntityId self, std::vector<des::EntityId> replica_entities, const RoutingConfig& routing);
@@ -43,13 +45,15 @@ class Router final : public des::Entity {
   /// Pending and outstanding counts as last reported by the replicas.
   class ReportedLoad final : public ReplicaLoadView {
    public:
-    explicit ReportedLoad(int n)
-        : pending_(static_cast<std::size_t>(n), 0), outstanding_(static_cast<std::size_t>(n), 0) {}
+    explicit ReportedLoad(const std::vector<std::int64_t>& blocks)
+        : pending_(blocks.size(), 0), outstanding_(blocks.size(), 0), free_blocks_(blocks) {}
     int num_replicas() const override { return static_cast<int>(pending_.size()); }
     std::size_t pending_requests(ReplicaId r) const override { return pending_[static_cast<std::size_t>(r)]; }
     std::size_t outstanding_requests(ReplicaId r) const override { return outstanding_[static_cast<std::size_t>(r)]; }
+    std::int64_t free_kv_blocks(ReplicaId r) const override { return free_blocks_[static_cast<std::size_t>(r)]; }
     std::vector<std::size_t> pending_;
     std::vector<std::size_t> outstanding_;
+    std::vector<std::int64_t> free_blocks_;
   };
 
   /// The load of `replicas` only, as replicas 0..n-1.
@@ -59,6 +63,7 @@ class Router final : public des::Entity {
     int num_replicas() const override { return static_cast<int>(replicas_.size()); }
     std::size_t pending_requests(ReplicaId r) const override { return all_.pending_requests(at(r)); }
     std::size_t outstanding_requests(ReplicaId r) const override { return all_.outstanding_requests(at(r)); }
+    std::int64_t free_kv_blocks(ReplicaId r) const override { return all_.free_kv_blocks(at(r)); }
 
    private:
     ReplicaId at(ReplicaId r) const { return replicas_[static_cast<std::size_t>(r)]; }

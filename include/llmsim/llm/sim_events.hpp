@@ -32,7 +32,8 @@ enum EventKind : std::uint32_t {
   kEventDispatch = 2,        ///< replica: request `a` routed here
   kEventReplicaSchedule = 3, ///< replica: form batches
   kEventStageEnd = 4,        ///< replica: batch slot `a` finished pipeline stage `b`
-  kEventLoadNotice = 5,      ///< router: replica `a` had `b` pending requests `latency` ago
+  kEventLoadNotice = 5,      ///< router: a replica's load `latency` ago (pack_notice_source; b = pending +
+                             ///< outstanding x 2^32)
   kEventHandoff = 6,         ///< router: request `a`'s prefill finished on replica `b` (a HandoffMessage follows)
   kEventDecodeSchedule = 7,  ///< router: route the handed-over requests to decode replicas
   kEventDecodeAssign = 8,    ///< decode replica: request `a`, prefilled on replica `b`, is yours (HandoffMessage)
@@ -40,5 +41,12 @@ enum EventKind : std::uint32_t {
   kEventKvArrived = 10,      ///< decode replica: request `a`'s KV cache has arrived
   kEventKvRelease = 11,      ///< prefill replica: request `a`'s KV cache has been copied; free its blocks
 };
+
+/// A load notice's first word: the replica (24 bits: the config loader allows 2^24 replicas) and its free KV blocks.
+inline std::int64_t pack_notice_source(std::int32_t replica, std::int64_t free_blocks) {
+  return static_cast<std::int64_t>(replica) | (free_blocks << 24);
+}
+inline std::int32_t notice_replica(std::int64_t a) { return static_cast<std::int32_t>(a & 0xffffff); }
+inline std::int64_t notice_free_blocks(std::int64_t a) { return a >> 24; }
 
 }  // namespace llmsim::llm

@@ -87,6 +87,30 @@ class LeastLoadedGlobalScheduler final : public GlobalScheduler {
   Count count_;
 };
 
+/// Most free KV blocks: the replica with the most blocks no request holds (lowest id on ties); each routed request
+/// takes its prompt's blocks from that count locally. Suits decode replicas, whose memory is what they run out of.
+class MostFreeBlocksGlobalScheduler final : public GlobalScheduler {
+ public:
+  explicit MostFreeBlocksGlobalScheduler(const RoutingContext& context) : context_(context) {}
+  bool routes_on_free_blocks() const override { return true; }
+  std::vector<ReplicaId> schedule(std::span<const RequestId> queue, const ReplicaLoadView& load) override {
+    std::vector<std::int64_t> free(static_cast<std::size_t>(load.num_replicas()));
+    for (std::size_t r = 0; r < free.size(); ++r) free[r] = load.free_kv_blocks(static_cast<ReplicaId>(r));
+    std::vector<ReplicaId> out;
+    out.reserve(queue.size());
+    for (RequestId id : queue) {
+      const auto best = static_cast<std::size_t>(std::max_element(free.begin(), free.end()) - free.begin());
+      const std::int64_t tokens = (*context_.requests)[static_cast<std::size_t>(id)].num_prefill_tokens();
+      free[best] -= (tokens + context_.block_size - 1) / context_.block_size;
+      out.push_back(static_cast<ReplicaId>(best));
+    }
+    return out;
+  }
+
+ private:
+  RoutingContext context_;
+};
+
 /// Session affinity: every request of a session (stream key) goes where its session's first request went, which
 /// went to the replica with the fewest outstanding requests; requests of no session go there too.
 class SessionAffinityGlobalScheduler final : public GlobalScheduler {
@@ -209,6 +233,11 @@ const std::vector<GlobalSchedulerPlugin>& global_schedulers() {
       {{"least_outstanding", {}, "the replica with the fewest requests routed to it and not completed"},
        [](const GlobalSchedulerConfig&, const RoutingContext&) -> Made {
          return std::make_unique<LeastLoadedGlobalScheduler>(&ReplicaLoadView::outstanding_requests);
+       }},
+      {{"most_free_blocks", {},
+        "the replica with the most free KV blocks (e.g. cluster.decode_scheduler for decode replicas)"},
+       [](const GlobalSchedulerConfig&, const RoutingContext& c) -> Made {
+         return std::make_unique<MostFreeBlocksGlobalScheduler>(c);
        }},
       {{"session_affinity", {},
         "every turn of a session to its first turn's replica (the one with the fewest outstanding requests)"},

@@ -158,13 +158,18 @@ void Replica::report_load(des::Engine& engine) {
   // Every change of the pending queue is followed by a scheduling round at the same instant, so this is the
   // one place to report it (dispatches add, admissions remove, restarts re-add).
   const std::size_t pending = pending_requests();
-  const std::size_t outstanding = report_outstanding_ ? outstanding_ : 0;
-  if (notice_latency_ == 0 || (pending == reported_pending_ && outstanding == reported_outstanding_)) return;
+  const std::size_t outstanding = report_.outstanding ? outstanding_ : 0;
+  const std::int64_t free = report_.free_blocks ? scheduler_->num_blocks() - scheduler_->num_allocated_blocks() : 0;
+  if (notice_latency_ == 0 ||
+      (pending == reported_pending_ && outstanding == reported_outstanding_ && free == reported_free_blocks_)) {
+    return;
+  }
   reported_pending_ = pending;
   reported_outstanding_ = outstanding;
+  reported_free_blocks_ = free;
   LLMSIM_ASSERT(pending < (std::size_t{1} << 32) && outstanding < (std::size_t{1} << 31), "load notice overflow");
-  engine.schedule(self_, router_, engine.now() + notice_latency_, kPhaseLoadNotice, kEventLoadNotice, id_,
-                  static_cast<std::int64_t>(pending | (outstanding << 32)));
+  engine.schedule(self_, router_, engine.now() + notice_latency_, kPhaseLoadNotice, kEventLoadNotice,
+                  pack_notice_source(id_, free), static_cast<std::int64_t>(pending | (outstanding << 32)));
 }
 
 std::size_t Replica::store_batch(Batch batch) {

@@ -10,12 +10,12 @@
 namespace llmsim::llm {
 
 Router::Router(RequestStore& requests, Route arrivals, Route decode, const ReplicaLoadView* live_load,
-               int num_replicas)
+               const std::vector<std::int64_t>& replica_blocks)
     : requests_(requests),
       arrivals_(std::move(arrivals)),
       decode_(std::move(decode)),
       live_load_(live_load),
-      reported_(num_replicas) {}
+      reported_(replica_blocks) {}
 
 void Router::attach(des::EntityId self, std::vector<des::EntityId> replica_entities, const RoutingConfig& routing) {
   self_ = self;
@@ -40,6 +40,8 @@ void Router::handle(const des::Event& event, des::Engine& engine) {
     case kEventHandoff:
     case kEventHandoffWords:
       if (const std::optional<HandoffMessage> m = handoffs_.feed(event)) {
+        // This copy of the request continues from the prefill too, so that every rank's router sees its state.
+        requests_[static_cast<std::size_t>(m->request)].resume_after_prefill(m->state);
         decode_queue_.push_back(*m);
         if (!decode_schedule_pending_) {
           decode_schedule_pending_ = true;
@@ -50,10 +52,13 @@ void Router::handle(const des::Event& event, des::Engine& engine) {
     case kEventDecodeSchedule:
       on_decode_schedule(engine);
       break;
-    case kEventLoadNotice:  // b = pending + outstanding x 2^32 (LoadNotice in sim_events.hpp)
-      reported_.pending_[static_cast<std::size_t>(event.a)] = static_cast<std::size_t>(event.b & 0xffffffff);
-      reported_.outstanding_[static_cast<std::size_t>(event.a)] = static_cast<std::size_t>(event.b >> 32);
+    case kEventLoadNotice: {  // a: replica and free blocks, b = pending + outstanding x 2^32 (sim_events.hpp)
+      const auto r = static_cast<std::size_t>(notice_replica(event.a));
+      reported_.pending_[r] = static_cast<std::size_t>(event.b & 0xffffffff);
+      reported_.outstanding_[r] = static_cast<std::size_t>(event.b >> 32);
+      reported_.free_blocks_[r] = notice_free_blocks(event.a);
       break;
+    }
     default:
       LLMSIM_ASSERT(false, "router received an unknown event kind");
   }

@@ -42,6 +42,10 @@ class Simulation::LoadView final : public ReplicaLoadView {
   std::size_t outstanding_requests(ReplicaId r) const override {
     return replicas_[static_cast<std::size_t>(r)]->outstanding_requests();
   }
+  std::int64_t free_kv_blocks(ReplicaId r) const override {
+    const ReplicaScheduler& s = replicas_[static_cast<std::size_t>(r)]->scheduler();
+    return s.num_blocks() - s.num_allocated_blocks();
+  }
 
  private:
   const std::vector<std::unique_ptr<Replica>>& replicas_;
@@ -80,9 +84,11 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   Router::Route arrivals;
   Router::Route decode;
   RoutingContext arrival_context{config.seed, &requests_, plans.front().block_size, {}};
-  RoutingContext decode_context{config.seed, &requests_, plans.front().block_size, {}, RngPurpose::random_decode_router};
+  RoutingContext decode_context{config.seed, &requests_, plans.back().block_size, {}, RngPurpose::random_decode_router};
+  std::vector<std::int64_t> replica_blocks;
   for (int r = 0; r < n; ++r) {
     const auto p = static_cast<std::size_t>(pool_of[static_cast<std::size_t>(r)]);
+    replica_blocks.push_back(plans[p].num_blocks);
     const bool decodes = cluster.pools[p].role == PoolRole::decode;
     (decodes ? decode : arrivals).replicas.push_back(r);
     (decodes ? decode_context : arrival_context).replica_blocks.push_back(plans[p].num_blocks);
@@ -93,14 +99,16 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   }
   // Every rank builds the routing policies: its replicas must know which load they read; rank 0's router runs them.
   arrivals.policy = make_global_scheduler(cluster.global_scheduler, arrival_context);
-  bool report_outstanding = arrivals.policy->routes_on_outstanding_requests();
+  LoadReport report{arrivals.policy->routes_on_outstanding_requests(), arrivals.policy->routes_on_free_blocks()};
   if (disaggregation_) {
     decode.policy = make_global_scheduler(cluster.decode_scheduler, decode_context);
-    report_outstanding = report_outstanding || decode.policy->routes_on_outstanding_requests();
+    report.outstanding = report.outstanding || decode.policy->routes_on_outstanding_requests();
+    report.free_blocks = report.free_blocks || decode.policy->routes_on_free_blocks();
   }
   if (rank_ == 0) {
     if (latency == 0) load_view_ = std::make_unique<LoadView>(replicas_);
-    router_ = std::make_unique<Router>(requests_, std::move(arrivals), std::move(decode), load_view_.get(), n);
+    router_ = std::make_unique<Router>(requests_, std::move(arrivals), std::move(decode), load_view_.get(),
+                                       replica_blocks);
   }
   auto add = [&](des::Entity* real) {
     if (real) return engine_.add_entity(*real);
@@ -115,7 +123,7 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
     if (replicas_[static_cast<std::size_t>(r)]) {
       replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity,
                                                      latency == 0 ? 0 : cluster.routing.load_notice_delay(),
-                                                     report_outstanding);
+                                                     report);
     }
     owner.push_back(replica_owner_[static_cast<std::size_t>(r)]);
   }

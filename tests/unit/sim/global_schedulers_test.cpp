@@ -11,9 +11,11 @@ namespace {
 struct FakeLoad final : ReplicaLoadView {
   std::vector<std::size_t> pending;
   std::vector<std::size_t> outstanding;
+  std::vector<std::int64_t> free_blocks;
   int num_replicas() const override { return static_cast<int>(pending.size()); }
   std::size_t pending_requests(ReplicaId r) const override { return pending[static_cast<std::size_t>(r)]; }
   std::size_t outstanding_requests(ReplicaId r) const override { return outstanding[static_cast<std::size_t>(r)]; }
+  std::int64_t free_kv_blocks(ReplicaId r) const override { return free_blocks[static_cast<std::size_t>(r)]; }
 };
 
 RequestStore store(const std::vector<std::pair<std::int64_t, TokenContent>>& prompts) {
@@ -68,6 +70,19 @@ TEST(GlobalSchedulers, SessionAffinityKeepsASessionOnItsFirstReplica) {
   load.outstanding = {9, 0, 0};
   const std::vector<RequestId> later{2};
   EXPECT_EQ(affinity->schedule(later, load), (std::vector<ReplicaId>{0})) << "a session stays put under load";
+}
+
+TEST(GlobalSchedulers, MostFreeBlocksTakesEachPromptsBlocksFromItsChoice) {
+  const RequestStore requests = store({{80, {}}, {80, {}}, {16, {}}});  // 5, 5 and 1 blocks of 16 tokens
+  FakeLoad load;
+  load.pending = {0, 0, 0};
+  load.outstanding = {0, 0, 0};
+  load.free_blocks = {10, 30, 30};
+  auto policy = make_global_scheduler(GlobalSchedulerConfig{"most_free_blocks"}, RoutingContext{1, &requests, 16});
+  EXPECT_TRUE(policy->routes_on_free_blocks());
+  const std::vector<RequestId> all{0, 1, 2};
+  // 0 -> r1 (tie with r2, lowest id; r1 then has 25), 1 -> r2 (30; then 25), 2 -> r1 (25 = 25, lowest id).
+  EXPECT_EQ(policy->schedule(all, load), (std::vector<ReplicaId>{1, 2, 1}));
 }
 
 TEST(GlobalSchedulers, PrefixAwareWeighsExpectedHitsAgainstLoad) {
