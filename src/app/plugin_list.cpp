@@ -31,7 +31,8 @@ void section(std::string& out, const char* title, const char* key, const std::ve
 std::string plugin_list() {
   std::string out;
   section(out, "Replica schedulers", "cluster.replica_scheduler.name", plugin_infos(llm::replica_schedulers()));
-  section(out, "Routers", "cluster.global_scheduler.name", plugin_infos(llm::global_schedulers()));
+  section(out, "Routers", "cluster.global_scheduler.name, cluster.decode_scheduler.name",
+          plugin_infos(llm::global_schedulers()));
   section(out, "Request generators", "request_generator.name", llm::request_generator_plugins());
   section(out, "Interval generators", "request_generator.interval_generator.name", llm::interval_generator_plugins());
   section(out, "Length generators", "request_generator.length_generator.name", llm::length_generator_plugins());
