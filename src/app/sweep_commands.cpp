@@ -2,6 +2,8 @@
 // llmsim-sweep subcommands on top of load_sweep, PointRunner, SweepStore and distribute_work.
 #include "sweep_commands.hpp"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -46,14 +48,19 @@ io::SweepFileInfo file_info(const io::Sweep& sw) {
   return info;
 }
 
-/// Parses "K/N" (0 <= K < N); empty means the whole sweep (0/1).
+/// The capacity search in words, e.g. "max QPS with P99 scheduling_delay <= 5 s (...)".
 std::string search_text(const io::Sweep& sw) {
   if (!sw.search) return "none";
   const io::CapacitySearchSpec& s = *sw.search;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "max QPS with P%g %s <= %g s (max %d probes, stop at %g%%)", s.quantile * 100,
-                s.metric.c_str(), s.slo_s, s.max_iterations, s.min_search_granularity_percent);
-  return buf;
+  std::string what;
+  if (s.goodput()) {
+    std::string slos;
+    for (const llm::MetricSlo& m : s.slos) slos += fmt::format("{}{} <= {:g} s", slos.empty() ? "" : " and ", m.metric, m.slo_s);
+    what = fmt::format("goodput: max QPS with {:g} % of requests meeting {}", s.attainment * 100, slos);
+  } else {
+    what = fmt::format("max QPS with P{:g} {} <= {:g} s", s.quantile * 100, s.metric, s.slo_s);
+  }
+  return what + fmt::format(" (max {} probes, stop at {:g}%)", s.max_iterations, s.min_search_granularity_percent);
 }
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }

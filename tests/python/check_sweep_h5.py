@@ -53,6 +53,20 @@ def metric_values(requests, metric):
     return done[column].to_numpy(dtype=np.float64) / divisor
 
 
+def slo_attainment(requests, slos):
+    """DistServe's attainment: completed requests meeting every SLO (`slos`: {"<metric>_s": seconds}), of all."""
+    ok = (requests["completed"] == 1).to_numpy()
+    for key, slo in slos.items():
+        metric = key[:-len("_s")]
+        values = np.full(len(requests), -np.inf)  # a metric a request does not have cannot be missed
+        done = ok.copy()
+        if metric == "tpot":
+            done &= (requests["num_decode_tokens"] > 1).to_numpy()
+        values[done] = metric_values(requests[done], metric)
+        ok &= values <= slo
+    return ok.sum() / len(requests)
+
+
 def check_summary_row(cid, row, group, search):
     requests = pd.DataFrame(group["requests"][()])
     for metric in METRICS:
@@ -78,10 +92,15 @@ def check_summary_row(cid, row, group, search):
               f"{cid}: summary share_{source} differs from its /predictor group")
     if search:
         probes = pd.DataFrame(group["capacity_search"][()])
-        check(((probes["metric_value"] <= search["slo_s"]) == (probes["under_slo"] == 1)).all(),
+        goodput = search["metric"] == "goodput"
+        threshold = 1 - search["attainment"] if goodput else search["slo_s"]
+        check(((probes["metric_value"] <= threshold) == (probes["under_slo"] == 1)).all(),
               f"{cid}: under_slo disagrees with the SLO")
         stored_qps = config["request_generator"]["interval_generator"]["qps"]
-        measured = np.percentile(metric_values(requests, search["metric"]), search["quantile"] * 100)
+        if goodput:  # the fraction of all requests that did not complete within every SLO
+            measured = 1 - slo_attainment(requests, search["slos"])
+        else:
+            measured = np.percentile(metric_values(requests, search["metric"]), search["quantile"] * 100)
         at_stored = probes[probes["qps"] == stored_qps]["metric_value"]
         check(len(at_stored) >= 1 and np.isclose(at_stored.iloc[0], measured, rtol=1e-12),
               f"{cid}: the stored run's {search['metric']} quantile {measured} is not its probe's")

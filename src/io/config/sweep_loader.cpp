@@ -50,13 +50,26 @@ std::string to_yaml_flow(const YAML::Node& n) {
   return e.c_str();
 }
 
-/// `key=value`, with a relative path value made absolute against the sweep file's directory.
-std::string override_for(const std::string& key, const YAML::Node& value, const std::string& sweep_file) {
-  std::string text = to_yaml_flow(value);
-  if (detail::is_path_key(key) && value.IsScalar() && std::filesystem::path(text).is_relative()) {
-    text = std::filesystem::weakly_canonical(std::filesystem::absolute(sweep_file).parent_path() / text).string();
+/// `value` for `key` with every relative path in it (the value itself, or path keys inside mappings and lists,
+/// e.g. a list of pools) made absolute against `dir`.
+YAML::Node with_absolute_paths(const std::string& key, const YAML::Node& value, const std::filesystem::path& dir) {
+  if (value.IsScalar()) {
+    if (!detail::is_path_key(key) || !std::filesystem::path(value.Scalar()).is_relative()) return value;
+    return YAML::Node(std::filesystem::weakly_canonical(dir / value.Scalar()).string());
   }
-  return key + "=" + text;
+  YAML::Node out = YAML::Clone(value);
+  if (value.IsMap()) {
+    for (auto kv : out) kv.second = with_absolute_paths(kv.first.Scalar(), kv.second, dir);
+  } else if (value.IsSequence()) {
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = with_absolute_paths("", out[i], dir);
+  }
+  return out;
+}
+
+/// `key=value`, with relative paths in the value made absolute against the sweep file's directory.
+std::string override_for(const std::string& key, const YAML::Node& value, const std::string& sweep_file) {
+  const std::filesystem::path dir = std::filesystem::absolute(sweep_file).parent_path();
+  return key + "=" + to_yaml_flow(with_absolute_paths(key, value, dir));
 }
 
 Axis parse_axis(YamlSection s, const std::string& name) {
