@@ -70,6 +70,32 @@ def itl_seconds(run):
     return (t[1:] - t[:-1])[keep] / _time_divisor(run, "tokens", "completed_at")
 
 
+# /kv_transfers intervals (disaggregated runs): key -> (name, start column, end column); each value is end - start.
+KV_INTERVALS = {
+    "copy": ("copy time", "transfer_started_at", "transfer_completed_at"),
+    "wait": ("wait for memory", "assigned_at", "transfer_started_at"),
+    "handoff": ("handoff delay", "prefill_completed_at", "assigned_at"),
+}
+
+
+def kv_transfer_ms(run):
+    """{copy, wait, handoff} -> per /kv_transfers row, in ms: the copy (transfer_completed_at -
+    transfer_started_at), the decode replica's wait for KV blocks (transfer_started_at - assigned_at) and the handoff
+    from the prefill replica's first token to the decode replica's assignment (assigned_at - prefill_completed_at);
+    None when the run has no /kv_transfers table."""
+    kv = run.kv_transfers
+    if kv is None:
+        return None
+    out = {}
+    for key, (_, start, end) in KV_INTERVALS.items():
+        divisor = _time_divisor(run, "kv_transfers", end)
+        if _time_divisor(run, "kv_transfers", start) != divisor:
+            raise LayoutError(f"{run.path}: /kv_transfers columns {start} and {end} have different units")
+        span = kv[end].to_numpy(np.int64) - kv[start].to_numpy(np.int64)
+        out[key] = span / divisor * 1e3
+    return out
+
+
 @dataclass(frozen=True)
 class Metric:
     key: str  # file-name stem and summary key

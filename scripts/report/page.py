@@ -4,7 +4,9 @@ import base64
 import math
 from html import escape
 
-from .metrics import QUANTILES, REQUEST_METRICS, SUMMARY_METRICS, percentile, throughputs
+import numpy as np
+
+from .metrics import QUANTILES, REQUEST_METRICS, SUMMARY_METRICS, kv_transfer_ms, mean, percentile, throughputs
 from .results import config_pools
 
 STYLE = """
@@ -139,12 +141,38 @@ def run_page(runs, out, plots, skipped, notes):
                 "with more than one output token; ITL: every gap between consecutive output tokens (/tokens, when "
                 "the run stored them); TBT: Vidur's decode time / output tokens; throughputs: completed requests and "
                 "their output tokens per second of makespan. Names and definitions: docs/hdf5-schema.md.</p>\n")
+    html.append(_kv_table(runs))
     html.append(_figures(out, plots, skipped))
     html.append(_runs_table(runs))
     html.append(_pools_table(runs))
     html.append(_operators(runs))
     html.append("</body>\n</html>\n")
     return "".join(html)
+
+
+def _kv_table(runs):
+    """One row per run with a /kv_transfers table (disaggregated runs); nothing when no run has one."""
+    have = [(run, kv_transfer_ms(run)) for run in runs if run.kv_transfers is not None]
+    if not have:
+        return ""
+    parts = ['<h3>KV-cache transfers</h3>\n<div class="wide">\n<table id="kv_transfers">\n<tr><th>file</th>'
+             "<th>transfers</th><th>moved (GB)</th><th>copy time mean (ms)</th><th>copy time P99 (ms)</th>"
+             "<th>wait for memory P99 (ms)</th></tr>\n"]
+    for run, ms in have:
+        kv = run.kv_transfers
+        moved = float(kv["kv_bytes"].to_numpy(np.float64).sum()) / 1e9 if "kv_bytes" in kv.columns else None
+        n = len(kv)
+        cells = [text_cell(run.label, "label"), num_cell("kv_transfers", n, "d"), num_cell("kv_gb", moved, ".3f"),
+                 num_cell("copy_mean_ms", mean(ms["copy"]) if n else None, ".4f"),
+                 num_cell("copy_p99_ms", percentile(ms["copy"], 99) if n else None, ".4f"),
+                 num_cell("wait_p99_ms", percentile(ms["wait"], 99) if n else None, ".4f")]
+        parts.append(f'<tr data-file="{escape(run.label)}">' + "".join(cells) + "</tr>\n")
+    parts.append("</table>\n</div>\n<p>One row per run with prefill and decode pools (/kv_transfers): KV caches "
+                 "moved from a prefill to a decode replica, their kv_bytes summed (GB = 10<sup>9</sup> bytes); copy "
+                 "time: transfer_completed_at - transfer_started_at; wait for memory: transfer_started_at - "
+                 "assigned_at (the decode replica waiting for free KV blocks). Distributions: the KV-cache "
+                 "transfers figure.</p>\n")
+    return "".join(parts)
 
 
 def _runs_table(runs):

@@ -19,11 +19,13 @@ NEEDED = {
     "replica_stages": ("replica_id", "stage_id"),
     "replicas": ("replica_id",),
 }
-# Optional tables of format_version 2 (absent when the run did not store them) and the columns each needs.
+# Optional tables of format_version 2 (absent when the run did not store them, /kv_transfers in runs without prefill
+# and decode pools) and the columns each needs.
 OPTIONAL = {
     "tokens": ("request_id", "token_index", "completed_at"),
     "timeseries": ("replica_id", "time", "queue_length", "running_requests", "kv_blocks_used"),
     "operator_times": ("replica_id", "operator", "source", "gpu_time_s"),
+    "kv_transfers": ("prefill_completed_at", "assigned_at", "transfer_started_at", "transfer_completed_at"),
 }
 # Units of format_version 1, used only for a table without a `units` attribute.
 DEFAULT_UNITS = {"arrived_at": "ns", "completed_at": "ns", "scheduled_at": "ns", "prefill_completed_at": "ns",
@@ -99,6 +101,7 @@ class Run:
     operator_times: pd.DataFrame = None  # format 2
     summary: dict = None  # format 2: the /summary group's attributes
     pools: pd.DataFrame = None  # /pools: one row per pool of replicas (files written since clusters have pools)
+    kv_transfers: pd.DataFrame = None  # /kv_transfers: one row per KV-cache transfer (prefill and decode pools)
 
     @property
     def format_version(self):
@@ -160,7 +163,7 @@ def read_run(group, path, label, tables_wanted=tuple(NEEDED) + tuple(OPTIONAL)):
     run = Run(path=path, label=label, attrs=attrs, config=config, requests=tables["requests"], units=units,
               batches=tables.get("batches"), replica_stages=tables.get("replica_stages"),
               replicas=tables.get("replicas"), tokens=tables.get("tokens"), timeseries=tables.get("timeseries"),
-              operator_times=tables.get("operator_times"))
+              operator_times=tables.get("operator_times"), kv_transfers=tables.get("kv_transfers"))
     summary = group.get("summary")
     if isinstance(summary, h5py.Group):
         run.summary = _attrs(summary)

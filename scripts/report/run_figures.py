@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from . import figure
-from .metrics import METRICS, percentile
+from .metrics import KV_INTERVALS, METRICS, kv_transfer_ms, percentile
 from .results import seconds
 
 SOURCES = ("table", "profile", "extrapolated", "roofline")  # prediction sources of /predictor/operators
@@ -539,6 +539,57 @@ def replica_operator_time(runs, out):
                        "than one was used. Reads /operator_times columns replica_id, operator, source, gpu_time_s.")
 
 
+KV_PNG = "kv_transfers.png"
+
+
+def _kv_label(name, v):
+    if v.min() == v.max():  # e.g. an unlimited link (every copy takes the latency), no routing latency, no wait
+        return f"{name} (n={len(v)}, all {v[0]:.4g} ms)"
+    return f"{name} (n={len(v)}, P50 {percentile(v, 50):.4g} ms, P99 {percentile(v, 99):.4g} ms)"
+
+
+def kv_transfers(runs, out):
+    """CDFs of the /kv_transfers intervals: the copy (left), the wait for decode-side memory and the handoff (right).
+    Each curve runs from (smallest value, 0) to (axis end, 1), so equal values (all 0 included) show as one step."""
+    have = [(i, run, ms) for i, run in enumerate(runs) for ms in [kv_transfer_ms(run)] if ms and len(ms["copy"])]
+    if not have:
+        return None
+    fig, (left, right) = figure.new(1, 2)
+    panels = ((left, ("copy",), "copy time: transfer_completed_at - transfer_started_at"),
+              (right, ("wait", "handoff"), "wait for memory: transfer_started_at - assigned_at (solid)\n"
+                                           "handoff delay: assigned_at - prefill_completed_at (dashed)"))
+    for ax, keys, subtitle in panels:
+        top = max(float(ms[k].max()) for _, _, ms in have for k in keys)
+        end = 1.05 * top if top > 0 else 1.0
+        for i, run, ms in have:
+            for key, ls in zip(keys, ("-", "--")):
+                x, y = cdf_points(ms[key])
+                ax.step(np.concatenate([[x[0]], x, [end]]), np.concatenate([[0.0], y, [1.0]]), where="post",
+                        color=figure.color(i), ls=ls, lw=1.2,
+                        label=_kv_label(run.label if len(keys) == 1 else f"{run.label}: {KV_INTERVALS[key][0]}",
+                                        ms[key]))
+        for q in (0.5, 0.9, 0.99):
+            ax.axhline(q, color="grey", lw=0.6, ls=":")
+        ax.set_xlim(-0.02 * end, end)  # a step at 0 stays visible
+        ax.set_ylim(0, 1.01)
+        ax.set_title(subtitle, fontsize=9)
+        ax.set_xlabel(f"{' / '.join(KV_INTERVALS[k][0] for k in keys)} (ms)")
+        ax.legend(loc="lower right", fontsize=7)
+    left.set_ylabel("fraction of KV-cache transfers")
+    title = "KV-cache transfers"
+    fig.suptitle(f"{title}: CDFs over the transfers of each run", fontsize=11)
+    absent = [run.label for run in runs if run.kv_transfers is None or not len(run.kv_transfers)]
+    return figure.save(fig, out, KV_PNG, title,
+                       "Per run with prefill and decode pools, cumulative distribution over its KV-cache transfers "
+                       "(dotted lines: P50, P90, P99). Left: the copy from the prefill to the decode replica. Right: "
+                       "the decode replica's wait for free KV blocks before the copy starts (blocked admission) and "
+                       "the handoff from the first token on the prefill replica to the decode replica's assignment "
+                       "(routing messages). A run whose values are all equal shows a single step"
+                       + (f"; not drawn (no /kv_transfers rows): {', '.join(absent)}" if absent else "")
+                       + ". Reads /kv_transfers columns prefill_completed_at, assigned_at, transfer_started_at, "
+                         "transfer_completed_at.")
+
+
 def all_figures(runs, out):
     """(plots, skipped): figures drawn, and (figure, reason) for those the files have no data for."""
     plots, skipped = [], []
@@ -570,4 +621,6 @@ def all_figures(runs, out):
     add(operator_time(runs, out), "operator time breakdown", "no /predictor/operators table with GPU time")
     add(replica_operator_time(runs, out), "GPU time per replica by operator",
         "no /operator_times table (format_version 2 files have it)")
+    add(kv_transfers(runs, out), "KV-cache transfers",
+        "no /kv_transfers rows (runs of clusters with prefill and decode pools have them)")
     return plots, skipped

@@ -12,7 +12,12 @@ Usage: check_report.py --llmsim BIN/llmsim --sweep BIN/llmsim-sweep --report scr
     llmsim itself printed (its TPOT and ITL lines included); the page shows no /summary warning, and does for a
     copy whose /summary attribute was altered; a copy claiming a newer format_version is reported with a note;
   * two runs overlaid with --label (one without /tokens, /timeseries): one summary row per run, each checked the
-    same way (no ITL for the run without /tokens);
+    same way (no ITL for the run without /tokens); neither has /kv_transfers: no KV-cache transfers table, the
+    figure listed as not drawn;
+  * three runs overlaid: the first run, disaggregated-7b.yaml and the same with an unlimited link
+    (cluster.kv_transfer.bandwidth=0): the KV-cache transfers figure is there and the KV-cache transfers table has
+    one row per disaggregated run, its numbers equal to the numpy recomputation from /kv_transfers; with the
+    unlimited link every copy takes the latency (mean and P99 copy time = kv_transfer.latency_ns of the config);
   * a capacity-search sweep: the sweep figures are there (TPOT included) and its summary table equals /summary
     (tpot_p*_s included) and the percentiles recomputed from each configuration's requests;
   * the same input gives byte-identical output; a missing, non-HDF5 or unknown-layout file exits 2.
@@ -20,13 +25,14 @@ Exit 0 when every check holds, 1 otherwise (the reason is printed). The shared c
 (check_report_examples.py runs them on every bundled example).
 """
 import argparse
+import json
 import re
 from pathlib import Path
 
 import h5py
 import numpy as np
 
-from report_checks import (FORMAT_VERSION, MS, RUN_PNGS, SWEEP_PNGS, TOKENS_AND_SERIES, cells_of, check,
+from report_checks import (FORMAT_VERSION, KV_PNG, MS, RUN_PNGS, SWEEP_PNGS, TOKENS_AND_SERIES, cells_of, check,
                            check_files, check_run_rows, check_value, expected_percentiles, run, run_checks)
 
 # metric -> how its line of llmsim's run summary starts (the label, then P50 P90 P99 and the unit)
@@ -139,6 +145,21 @@ def main():
     run([report, a, b, "--out", work / "ab.report", "--label", "sarathi-2r", "--label", "vllm-1r", "-q"])
     page = check_files(work / "ab.report", RUN_PNGS)
     check_run_rows(page, {"sarathi-2r": a, "vllm-1r": b}, {"sarathi-2r": printed["a"], "vllm-1r": printed["vllm-1r"]})
+
+    # Disaggregated runs (one with an unlimited link: every copy takes the latency) overlaid with a mixed one.
+    disagg, instant = work / "disagg.h5", work / "instant.h5"
+    for path, extra in ((disagg, []), (instant, ["--set", "cluster.kv_transfer.bandwidth=0"])):
+        run([args.llmsim, "-q", "-c", examples / "disaggregated-7b.yaml", *small, *extra, "-o", path])
+    run([report, a, disagg, instant, "--out", work / "kv.report", "--label", "sarathi-2r", "--label", "disagg",
+         "--label", "instant", "-q"])
+    page = check_files(work / "kv.report", RUN_PNGS | {KV_PNG})
+    check_run_rows(page, {"sarathi-2r": a, "disagg": disagg, "instant": instant}, {"sarathi-2r": printed["a"]})
+    with h5py.File(instant, "r") as f:
+        latency_ms = json.loads(f.attrs["config"])["cluster"]["kv_transfer"]["latency_ns"] / 1e6
+    check(latency_ms > 0, f"{instant}: kv_transfer latency {latency_ms} ms")
+    cells = cells_of(next(r for r in page.tables["kv_transfers"] if r[0].get("data-file") == "instant"))
+    for key in ("copy_mean_ms", "copy_p99_ms"):
+        check_value("instant", key, cells.get(key), latency_ms)
 
     # A capacity-search sweep.
     job = work / "sweep.yaml"

@@ -12,12 +12,15 @@ bench_scaling.sh run them), runs
   * DIR/<name>.h5.report/index.html references exactly the PNGs of that directory, each embedded in the page, each a
     valid 1000x600 PNG (signature and IHDR read with struct); the PNGs are exactly the run figures expected for a
     file with tokens and time series (report_checks.RUN_PNGS), less the two /batches histograms when the example does
-    not store batch metrics, which the page then lists as not drawn for that reason;
+    not store batch metrics, which the page then lists as not drawn for that reason, plus the KV-cache transfers
+    figure (kv_transfers.png) exactly when the file has /kv_transfers rows (the disaggregated examples);
   * the summary table (report_checks.check_run_rows, as check_report.py compares it): counts, makespan, throughputs
     and P50/P90/P99 of TTFT, TPOT, ITL, TBT, e2e and scheduling delay equal the numpy recomputation from /requests and
     /tokens and the file's /summary attributes (exact value in data-value, printed text to its last digit), the
-    page shows no /summary warning, and it has a Pools table (equal to /pools) exactly when the run has several
-    pools (report_checks.check_pools_rows);
+    page shows no /summary warning, it has a Pools table (equal to /pools) exactly when the run has several
+    pools (report_checks.check_pools_rows), and a KV-cache transfers table (transfers, GB moved, mean and P99 copy
+    time, P99 wait for memory equal to their numpy recomputation from /kv_transfers) exactly when the run has
+    /kv_transfers (report_checks.check_kv_transfers);
   * /operator_times against /replica_stages (docs/hdf5-schema.md, /operator_times): per replica, the operators' GPU
     time equals the stages' summed busy_time, and with PP > 1 every stage but the last is busy for the same time,
     the last for that less the replica's send_recv / (PP - 1) (to the nanosecond per batch stage).
@@ -37,7 +40,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from report_checks import (BATCH_PNGS, FORMAT_VERSION, RUN_PNGS, TOKENS_AND_SERIES, check, check_files,
+from report_checks import (BATCH_PNGS, FORMAT_VERSION, KV_PNG, RUN_PNGS, TOKENS_AND_SERIES, check, check_files,
                            check_run_rows, run_checks)
 
 
@@ -99,8 +102,9 @@ def check_example(name, h5):
         for table in ("tokens", "timeseries"):
             check(table in f and len(f[table]) > 0, f"{h5}: no rows in /{table} although stored")
         has_batches = len(f["batches"]) > 0
+        has_transfers = "kv_transfers" in f and len(f["kv_transfers"]) > 0
         check_stage_times(name, f)
-    expected = RUN_PNGS if has_batches else RUN_PNGS - BATCH_PNGS
+    expected = (RUN_PNGS if has_batches else RUN_PNGS - BATCH_PNGS) | ({KV_PNG} if has_transfers else set())
     page = check_files(out, expected)
     pngs = {p.name for p in out.glob("*.png")}
     check(pngs == expected, f"{out}: figures {sorted(pngs)}, expected exactly {sorted(expected)}")

@@ -7,9 +7,14 @@
     /summary attributes: exact value in data-value (rtol 1e-12), printed text to its last digit;
   * check_pools_rows (from check_run_rows): table#pools is on the page exactly when a run has several pools (/pools
     rows), with one row per pool of each run whose numbers equal /pools.
+  * check_kv_transfers (from check_run_rows): table#kv_transfers is on the page exactly when a run has /kv_transfers,
+    one row per such run whose transfers, GB moved, mean and P99 copy time and P99 wait for memory equal the numpy
+    recomputation from /kv_transfers; the figure kv_transfers.png is on the page exactly when a run has
+    /kv_transfers rows, and is otherwise listed as not drawn.
 Each check raises AssertionError with the reason.
 """
 import base64
+import json
 import struct
 import subprocess
 import sys
@@ -34,6 +39,8 @@ SUMMARY_ATTR = {"ttft": "ttft", "tpot": "tpot", "itl": "itl", "tbt": "tbt", "e2e
                 "scheduling_delay": "scheduling_delay"}  # report key -> /summary attribute prefix
 # figures drawn from /batches: absent (listed as not drawn) when the run did not store batch metrics
 BATCH_PNGS = {"batch_size_hist.png", "batch_tokens_hist.png"}
+# the figure of /kv_transfers: drawn in addition to RUN_PNGS exactly when a run has /kv_transfers rows
+KV_PNG = "kv_transfers.png"
 TOKENS_AND_SERIES = ["--set", "metrics.store_token_completion_metrics=true", "--set", "metrics.store_time_series=true"]
 
 
@@ -48,11 +55,12 @@ class Page(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.images, self.links, self.notes = [], [], []
+        self.images, self.links, self.notes, self.items = [], [], [], []
         self.tables = {"summary": []}
         self._table = None
         self._cell = None
         self._note = None
+        self._item = None
 
     @property
     def rows(self):
@@ -66,6 +74,8 @@ class Page(HTMLParser):
         a = dict(attrs)
         if tag == "p" and a.get("class") == "note":
             self._note = []
+        if tag == "li":
+            self._item = []
         if tag == "img":
             self.images.append(a.get("src", ""))
         elif tag == "a" and "href" in a:
@@ -84,11 +94,16 @@ class Page(HTMLParser):
             self._cell[1].append(data)
         if self._note is not None:
             self._note.append(data)
+        if self._item is not None:
+            self._item.append(data)
 
     def handle_endtag(self, tag):
         if tag == "p" and self._note is not None:
             self.notes.append("".join(self._note))
             self._note = None
+        if tag == "li" and self._item is not None:
+            self.items.append("".join(self._item))
+            self._item = None
         if tag == "td" and self._cell is not None:
             self.tables[self._table][-1][1].append((self._cell[0], "".join(self._cell[1]).strip()))
             self._cell = None
@@ -191,6 +206,56 @@ def check_pools_rows(page, files):
                     check_value(f"{label} pool {k}", key, cells.get(key), float(table[key][k]))
 
 
+def kv_expected(kv):
+    """The numbers of a table#kv_transfers row, from /kv_transfers rows with numpy alone (times in ns -> ms; None
+    where there is no transfer)."""
+    copy = (kv["transfer_completed_at"].astype(np.int64) - kv["transfer_started_at"].astype(np.int64)) / 1e6
+    wait = (kv["transfer_started_at"].astype(np.int64) - kv["assigned_at"].astype(np.int64)) / 1e6
+    some = len(kv) > 0
+    return {"kv_transfers": len(kv), "kv_gb": float(kv["kv_bytes"].sum()) / 1e9,
+            "copy_mean_ms": float(np.mean(copy)) if some else None,
+            "copy_p99_ms": float(np.percentile(copy, 99)) if some else None,
+            "wait_p99_ms": float(np.percentile(wait, 99)) if some else None}
+
+
+def check_kv_transfers(page, files):
+    """table#kv_transfers: present exactly when a run of `files` (label -> path) has /kv_transfers, one row per such
+    run, its numbers equal to kv_expected; the figure kv_transfers.png: on the page exactly when a run has
+    /kv_transfers rows, otherwise listed as not drawn."""
+    tables = {}
+    for label, path in files.items():
+        with h5py.File(path, "r") as f:
+            if not isinstance(f.get("kv_transfers"), h5py.Dataset):
+                continue
+            units = json.loads(f["kv_transfers"].attrs["units"])
+            for col in ("prefill_completed_at", "assigned_at", "transfer_started_at", "transfer_completed_at"):
+                check(units.get(col) == "ns", f"{path}: /kv_transfers {col} in {units.get(col)!r}, not ns")
+            tables[label] = f["kv_transfers"][()]
+    check(("kv_transfers" in page.tables) == bool(tables),
+          f"table#kv_transfers {'missing' if tables else 'present'} although "
+          f"{'a run has' if tables else 'no run has'} /kv_transfers")
+    drawn = KV_PNG in page.links
+    some = any(len(t) for t in tables.values())
+    check(drawn == some, f"{KV_PNG} {'on' if drawn else 'not on'} the page although "
+                         f"{'a run has' if some else 'no run has'} /kv_transfers rows")
+    if not some:
+        check(any(item.startswith("KV-cache transfers: no /kv_transfers rows") for item in page.items),
+              "the KV-cache transfers figure is not listed as not drawn")
+    if not tables:
+        return
+    listed = [r for r in page.tables["kv_transfers"] if r[0].get("data-file")]  # the header row has none
+    rows = {r[0]["data-file"]: cells_of(r) for r in listed}
+    check(set(rows) == set(tables) and len(listed) == len(tables),
+          f"table#kv_transfers rows {sorted(rows)}, runs with /kv_transfers {sorted(tables)}")
+    for label, kv in tables.items():
+        for key, expected in kv_expected(kv).items():
+            if expected is None:
+                cell = rows[label].get(key)
+                check(cell is not None and cell[0] is None, f"{label}: {key} has a value without transfers")
+            else:
+                check_value(f"{label} kv_transfers", key, rows[label].get(key), expected)
+
+
 def check_run_rows(page, files, printed=None):
     """Each row of `files` (label -> path) against its HDF5 file and, for labels in `printed`, llmsim's printed text."""
     printed = printed or {}
@@ -233,6 +298,7 @@ def check_run_rows(page, files, printed=None):
         check(f"{label}: the file" not in page.notes_text,
               f"{label}: the page warns about /summary: {page.notes_text}")
     check_pools_rows(page, files)
+    check_kv_transfers(page, files)
 
 
 def run_checks(main):
