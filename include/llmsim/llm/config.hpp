@@ -126,6 +126,13 @@ struct RoutingConfig {
     return latency + transfer_time(request_bytes(prompt_tokens));
   }
   SimTime load_notice_delay() const { return latency + transfer_time(static_cast<double>(load_notice_bytes)); }
+  /// Latency 0: Vidur's synchronous routing on the replicas' live load (one process), no messages in between.
+  bool synchronous() const { return latency == 0; }
+  /// Delay of a replica's load notice to the router; 0 = no notices (synchronous routing reads the live load).
+  SimTime notice_delay() const { return synchronous() ? 0 : load_notice_delay(); }
+  /// Delay of a control message between a replica and the router (a handoff or a decode assignment): the latency
+  /// and the fixed request overhead; 0 with synchronous routing.
+  SimTime control_delay() const { return synchronous() ? 0 : request_delay(0); }
   /// The longest message delay, in seconds computed without rounding, for prompts up to `max_prompt_tokens`.
   double max_delay_seconds(std::int64_t max_prompt_tokens) const {
     const double bytes = std::max(request_bytes(max_prompt_tokens), static_cast<double>(load_notice_bytes));

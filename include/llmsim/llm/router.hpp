@@ -23,8 +23,8 @@ class Router final : public des::Entity {
     std::unique_ptr<GlobalScheduler> policy;
     std::vector<ReplicaId> replicas;
   };
-  /// `live_load` is used when the routing latency is 0; otherwise the router routes on the load the replicas
-  /// reported (load notices), which is `latency` old; until a replica reports, its KV blocks (`replica_blocks`) are
+  /// With `live_load` (synchronous routing, latency 0) the router routes on the replicas' live load; without, on
+  /// the load the replicas reported (load notices), which is `latency` old; until a replica reports, its KV blocks (`replica_blocks`) are
   /// free. `decode` has no policy unless disaggregated.
   Router(RequestStore& requests, Route arrivals, Route decode, const ReplicaLoadView* live_load,
          const std::vector<std::int64_t>& replica_blocks);

@@ -93,7 +93,7 @@ void Router::on_global_schedule(des::Engine& engine) {
 }
 
 const ReplicaLoadView& Router::load() const {
-  return routing_.latency == 0 ? *live_load_ : static_cast<const ReplicaLoadView&>(reported_);
+  return live_load_ != nullptr ? *live_load_ : static_cast<const ReplicaLoadView&>(reported_);
 }
 
 void Router::on_decode_schedule(des::Engine& engine) {
@@ -103,7 +103,7 @@ void Router::on_decode_schedule(des::Engine& engine) {
   for (const HandoffMessage& m : decode_queue_) ids.push_back(m.request);
   const std::vector<ReplicaId> targets = decode_.policy->schedule(ids, SubsetLoad(load(), decode_.replicas));
   // The assignment is a small control message: the latency and the request's fixed overhead bytes.
-  const SimTime delay = routing_.request_delay(0);
+  const SimTime delay = routing_.control_delay();
   for (std::size_t i = 0; i < decode_queue_.size(); ++i) {
     const ReplicaId replica = decode_.replicas[static_cast<std::size_t>(targets[i])];
     send_handoff(engine, self_, replica_entities_[static_cast<std::size_t>(replica)], engine.now() + delay,

@@ -78,7 +78,7 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
   for (const PoolConfig& pool : cluster.pools) plans.push_back(plan_replica(pool.replica, pool.replica_scheduler, max_tokens));
   if (cluster.disaggregated()) {
     disaggregation_ = std::make_unique<Disaggregation>(Disaggregation{
-        KvTransferModel(cluster), pool_of, {}, latency == 0 ? 0 : cluster.routing.request_delay(0)});
+        KvTransferModel(cluster), pool_of, {}, cluster.routing.control_delay()});
   }
   // Arrivals go to every replica, or to the prefill replicas; handed-over requests to the decode replicas.
   Router::Route arrivals;
@@ -106,7 +106,7 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
     report.free_blocks = report.free_blocks || decode.policy->routes_on_free_blocks();
   }
   if (rank_ == 0) {
-    if (latency == 0) load_view_ = std::make_unique<LoadView>(replicas_);
+    if (cluster.routing.synchronous()) load_view_ = std::make_unique<LoadView>(replicas_);
     router_ = std::make_unique<Router>(requests_, std::move(arrivals), std::move(decode), load_view_.get(),
                                        replica_blocks);
   }
@@ -122,7 +122,7 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
     replica_ids.push_back(add(replicas_[static_cast<std::size_t>(r)].get()));
     if (replicas_[static_cast<std::size_t>(r)]) {
       replicas_[static_cast<std::size_t>(r)]->attach(replica_ids.back(), kRouterEntity,
-                                                     latency == 0 ? 0 : cluster.routing.load_notice_delay(),
+                                                     cluster.routing.notice_delay(),
                                                      report);
     }
     owner.push_back(replica_owner_[static_cast<std::size_t>(r)]);
