@@ -157,7 +157,7 @@ std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& o)
   std::int64_t gpus = 0;
   std::string mix;
   for (const llm::PoolConfig& p : pools) {
-    gpus += static_cast<std::int64_t>(p.num_replicas) * p.gpus_per_replica();
+    gpus += p.num_gpus();
     if (!mix.empty()) mix += '+';
     mix += fmt::format("{}:{}x{}-TP{}PP{}", p.name, p.num_replicas, p.replica.device.name,
                        p.replica.tensor_parallel_size, p.replica.num_pipeline_stages);

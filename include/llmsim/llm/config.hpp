@@ -257,12 +257,12 @@ struct PoolConfig {
   ReplicaSchedulerConfig replica_scheduler;
   PredictorConfig predictor;
 
-  /// GPUs of one replica (TP x PP).
-  int gpus_per_replica() const { return replica.tensor_parallel_size * replica.num_pipeline_stages; }
-  /// USD per hour for the whole pool.
-  double cost_per_hour() const {
-    return static_cast<double>(num_replicas) * gpus_per_replica() * replica.device.price_per_hour;
+  /// GPUs of the whole pool (replicas x TP x PP).
+  std::int64_t num_gpus() const {
+    return static_cast<std::int64_t>(num_replicas) * replica.tensor_parallel_size * replica.num_pipeline_stages;
   }
+  /// USD per hour for the whole pool.
+  double cost_per_hour() const { return static_cast<double>(num_gpus()) * replica.device.price_per_hour; }
 };
 
 /// The cluster: pools of replicas behind one router (a cluster with one pool is Vidur's homogeneous cluster).

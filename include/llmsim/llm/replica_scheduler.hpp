@@ -67,6 +67,8 @@ class ReplicaScheduler {
   std::int64_t num_blocks() const { return plan_.num_blocks; }
   /// KV blocks some request holds (blocks that only keep cached content count as free).
   virtual std::int64_t num_allocated_blocks() const { return num_allocated_blocks_; }
+  /// KV blocks no request holds.
+  std::int64_t num_free_blocks() const { return num_blocks() - num_allocated_blocks(); }
   int num_running_batches() const { return num_running_batches_; }
   /// Prefix-cache counters; nullopt for a policy without a prefix cache.
   virtual std::optional<PrefixCacheStats> prefix_cache_stats() const { return std::nullopt; }

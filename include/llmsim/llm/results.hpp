@@ -222,4 +222,8 @@ struct SimulationResults {
   bool time_limit_reached = false;
 };
 
+/// Per-request rows (Vidur's request_metrics.csv definitions, spec 8.2) for `ids` served by `replica`.
+void append_request_records(const RequestStore& requests, const std::vector<RequestId>& ids, ReplicaId replica,
+                            std::vector<RequestRecord>& out);
+
 }  // namespace llmsim::llm

@@ -82,8 +82,4 @@ class Simulation {
   double sync_seconds_ = 0;
 };
 
-/// Per-request rows (Vidur's request_metrics.csv definitions, spec 8.2) for `ids` served by `replica`.
-void append_request_records(const RequestStore& requests, const std::vector<RequestId>& ids, ReplicaId replica,
-                            std::vector<RequestRecord>& out);
-
 }  // namespace llmsim::llm

@@ -27,15 +27,18 @@ Replica::Replica(ReplicaId id, const PoolConfig& pool, int pool_index, std::int6
   LLMSIM_ASSERT(role_ == PoolRole::mixed || disaggregation_, "a prefill or decode replica needs its disaggregation");
 }
 
-std::vector<RequestId> Replica::reported_requests() const {
-  if (handed_off_.empty()) return served_;
+void Replica::append_request_records(std::vector<RequestRecord>& out) const {
+  if (handed_off_.empty()) {  // no copy of the list: this is the peak of a large run's memory
+    llm::append_request_records(requests_, served_, id_, out);
+    return;
+  }
   std::vector<RequestId> gone = handed_off_;
   std::sort(gone.begin(), gone.end());
-  std::vector<RequestId> out;
+  std::vector<RequestId> kept;
   for (RequestId r : served_) {
-    if (!std::binary_search(gone.begin(), gone.end(), r)) out.push_back(r);
+    if (!std::binary_search(gone.begin(), gone.end(), r)) kept.push_back(r);
   }
-  return out;
+  llm::append_request_records(requests_, kept, id_, out);
 }
 
 void Replica::finish(SimulationResults& out) {
@@ -159,7 +162,7 @@ void Replica::report_load(des::Engine& engine) {
   // one place to report it (dispatches add, admissions remove, restarts re-add).
   const std::size_t pending = pending_requests();
   const std::size_t outstanding = report_.outstanding ? outstanding_ : 0;
-  const std::int64_t free = report_.free_blocks ? scheduler_->num_blocks() - scheduler_->num_allocated_blocks() : 0;
+  const std::int64_t free = report_.free_blocks ? scheduler_->num_free_blocks() : 0;
   if (notice_latency_ == 0 ||
       (pending == reported_pending_ && outstanding == reported_outstanding_ && free == reported_free_blocks_)) {
     return;

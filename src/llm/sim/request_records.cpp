@@ -2,7 +2,7 @@
 // Per-request metric rows with Vidur's request_metrics.csv definitions (spec 8.2).
 #include <cstddef>
 
-#include "llmsim/llm/simulation.hpp"
+#include "llmsim/llm/results.hpp"
 
 namespace llmsim::llm {
 

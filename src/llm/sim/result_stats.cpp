@@ -148,7 +148,7 @@ std::vector<PoolRecord> summarise_pools(const ClusterConfig& cluster, const Simu
     r.num_pipeline_stages = p.replica.num_pipeline_stages;
     r.replica_scheduler = p.replica_scheduler.name;
     r.predictor = p.predictor.name;
-    r.num_gpus = static_cast<std::int64_t>(p.num_replicas) * p.gpus_per_replica();
+    r.num_gpus = p.num_gpus();
     r.price_per_gpu_hour = p.replica.device.price_per_hour;
     r.cost_per_hour = p.cost_per_hour();
     first += p.num_replicas;

@@ -43,8 +43,7 @@ class Simulation::LoadView final : public ReplicaLoadView {
     return replicas_[static_cast<std::size_t>(r)]->outstanding_requests();
   }
   std::int64_t free_kv_blocks(ReplicaId r) const override {
-    const ReplicaScheduler& s = replicas_[static_cast<std::size_t>(r)]->scheduler();
-    return s.num_blocks() - s.num_allocated_blocks();
+    return replicas_[static_cast<std::size_t>(r)]->scheduler().num_free_blocks();
   }
 
  private:
@@ -183,7 +182,7 @@ SimulationResults Simulation::local_results() {
   out.time_series.reserve(rows.time_series);
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     if (!replicas_[r]) continue;
-    append_request_records(requests_, replicas_[r]->reported_requests(), static_cast<ReplicaId>(r), out.requests);
+    replicas_[r]->append_request_records(out.requests);
     replicas_[r]->finish(out);
   }
   out.makespan = engine_.now();
