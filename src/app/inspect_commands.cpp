@@ -46,8 +46,8 @@ llm::Batch make_batch(const InspectOptions& o, llm::RequestStore& store) {
   std::vector<std::int64_t> tokens;
   const auto add = [&](std::int64_t prompt, std::int64_t processed, std::int64_t now) {
     const auto id = static_cast<llm::RequestId>(store.size());
-    store.emplace_back(id, llm::RequestSpec{0, prompt, 2});
-    if (processed > 0) store.back().on_batch_end(0, processed);
+    llm::Request& r = store.emplace_back(id, llm::RequestSpec{0, prompt, 2});
+    if (processed > 0) r.on_batch_end(0, processed);
     ids.push_back(id);
     tokens.push_back(now);
   };

@@ -126,7 +126,10 @@ int run(const CliOptions& options, des::Transport* transport) {
   const llm::SimulationResults results = sim.run(progress);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   if (ranks > 1) log->info("synchronisation took {:.3f} s of {:.3f} s on this rank", sim.sync_seconds(), wall);
-  if (rank != 0) return 0;
+  if (rank != 0) {
+    log->info("peak memory {:.1f} MiB", peak_rss_mib());  // this rank's log
+    return 0;
+  }
   write_outputs(opt, config, results, ranks, *log);
   log->info("total wall time {:.3f} s (generation, simulation and output)",
             std::chrono::duration<double>(Clock::now() - start).count());

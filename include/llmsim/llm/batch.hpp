@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "llmsim/llm/request.hpp"
+#include "llmsim/llm/request_store.hpp"
 
 namespace llmsim::llm {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "llmsim/llm/config.hpp"
-#include "llmsim/llm/request.hpp"
+#include "llmsim/llm/request_store.hpp"
 #include "llmsim/llm/rng_purposes.hpp"
 #include "llmsim/util/plugin_registry.hpp"
 

@@ -14,7 +14,7 @@ namespace llmsim::llm {
 
 /// Measured peak bytes per item, rounded up (docs/reliability.md): request state plus its result row; replica state;
 /// one stored batch record (metrics.store_batch_metrics).
-inline constexpr double kPeakBytesPerRequest = 640;
+inline constexpr double kPeakBytesPerRequest = 320;
 inline constexpr double kPeakBytesPerReplica = 4096;
 inline constexpr double kPeakBytesPerBatch = 256;
 /// One stored output token (metrics.store_token_completion_metrics) and one time-series row (store_time_series).

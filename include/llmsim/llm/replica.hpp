@@ -55,9 +55,9 @@ class Replica final : public des::Entity {
   const ReplicaScheduler& scheduler() const { return *scheduler_; }
   /// Requests waiting here: the scheduler's queue and, on a decode replica, those waiting for memory for their KV.
   std::size_t pending_requests() const { return scheduler_->num_pending_requests() + transfers_waiting_.size(); }
-  /// Appends the rows of the requests this replica reports (routed here and not handed over to a decode replica),
-  /// in arrival order.
-  void append_request_records(std::vector<RequestRecord>& out) const;
+  /// Sets holder[id] to this replica for the requests it reports (routed here and not handed over to a decode
+  /// replica); a request another replica already claimed is an error.
+  void claim_requests(std::vector<ReplicaId>& holder) const;
   /// Requests routed here and not completed.
   std::size_t outstanding_requests() const { return outstanding_; }
   ReplicaMetrics::StoredRows stored_rows() const { return metrics_.stored_rows(); }

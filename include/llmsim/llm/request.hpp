@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 #include "llmsim/util/sim_time.hpp"
 
@@ -130,8 +129,5 @@ class Request {
   bool has_completed_prefill_ = false;
   int num_restarts_ = 0;
 };
-
-/// All requests of a simulation, indexed by id (ids are 0..N-1 in generation order).
-using RequestStore = std::vector<Request>;
 
 }  // namespace llmsim::llm

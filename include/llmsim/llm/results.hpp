@@ -3,11 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "llmsim/llm/execution_time.hpp"
-#include "llmsim/llm/request.hpp"
+#include "llmsim/llm/request_store.hpp"
 #include "llmsim/util/sim_time.hpp"
 
 namespace llmsim::llm {
@@ -222,8 +223,9 @@ struct SimulationResults {
   bool time_limit_reached = false;
 };
 
-/// Per-request rows (Vidur's request_metrics.csv definitions, spec 8.2) for `ids` served by `replica`.
-void append_request_records(const RequestStore& requests, const std::vector<RequestId>& ids, ReplicaId replica,
-                            std::vector<RequestRecord>& out);
+/// The row of request `r` (Vidur's request_metrics.csv definitions, spec 8.2) held by `replica` at the end of the
+/// run; replica -1: on none (the run stopped while it was between replicas): not completed, no restarts.
+/// `previous_arrival` is the arrival of request id - 1 (none for the first request).
+RequestRecord request_record(const Request& r, ReplicaId replica, std::optional<SimTime> previous_arrival);
 
 }  // namespace llmsim::llm

@@ -58,10 +58,19 @@ class Simulation {
   class LoadView;
 
   bool owns_replica(int replica) const { return replica_owner_[static_cast<std::size_t>(replica)] == rank_; }
+  /// This rank's rows other than the request rows.
   SimulationResults local_results();
+  /// The rows of the requests this rank's replicas hold, in id order; with `every_request`, also a row with
+  /// replica -1 for every other request (what rank 0 starts from). Releases the request store chunk by chunk as
+  /// the rows are built, so requests and rows never both exist in full. Call once, after local_results().
+  std::vector<RequestRecord> request_rows(bool every_request);
+  /// Partitioned runs: rank 0 receives the other ranks' request rows, a slice per rank and round, and puts each
+  /// in place of its replica -1 row, so no rank ever holds two copies of all rows. Other ranks' `rows` are freed.
+  void gather_request_rows(std::vector<RequestRecord>& rows);
   /// Moves `part`'s rows into `all`.
   static void append(SimulationResults& all, SimulationResults part);
-  /// Sorts the rows into their canonical order (independent of the partition) and adds the predictor info.
+  /// Sorts the rows into their canonical order (independent of the partition) and adds the predictor info;
+  /// request rows arrive in id order.
   SimulationResults finish(SimulationResults all);
   std::int64_t count_completed() const;
 

@@ -27,18 +27,15 @@ Replica::Replica(ReplicaId id, const PoolConfig& pool, int pool_index, std::int6
   LLMSIM_ASSERT(role_ == PoolRole::mixed || disaggregation_, "a prefill or decode replica needs its disaggregation");
 }
 
-void Replica::append_request_records(std::vector<RequestRecord>& out) const {
-  if (handed_off_.empty()) {  // no copy of the list: this is the peak of a large run's memory
-    llm::append_request_records(requests_, served_, id_, out);
-    return;
-  }
+void Replica::claim_requests(std::vector<ReplicaId>& holder) const {
   std::vector<RequestId> gone = handed_off_;
   std::sort(gone.begin(), gone.end());
-  std::vector<RequestId> kept;
   for (RequestId r : served_) {
-    if (!std::binary_search(gone.begin(), gone.end(), r)) kept.push_back(r);
+    if (!gone.empty() && std::binary_search(gone.begin(), gone.end(), r)) continue;
+    ReplicaId& h = holder[static_cast<std::size_t>(r)];
+    LLMSIM_ASSERT(h < 0, "a request reported by two replicas");
+    h = id_;
   }
-  llm::append_request_records(requests_, kept, id_, out);
 }
 
 void Replica::finish(SimulationResults& out) {

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 // Per-request metric rows with Vidur's request_metrics.csv definitions (spec 8.2).
-#include <cstddef>
-
 #include "llmsim/llm/results.hpp"
 
 namespace llmsim::llm {
@@ -36,25 +34,21 @@ void fill_completed(const Request& r, RequestRecord& row) {
 
 }  // namespace
 
-void append_request_records(const RequestStore& requests, const std::vector<RequestId>& ids, ReplicaId replica,
-                            std::vector<RequestRecord>& out) {
-  for (RequestId id : ids) {
-    const auto i = static_cast<std::size_t>(id);
-    const Request& r = requests[i];
-    RequestRecord row;
-    row.request_id = r.id();
-    row.replica_id = replica;
-    row.num_restarts = r.num_restarts();
-    row.num_prefill_tokens = r.num_original_prefill_tokens();
-    row.num_decode_tokens = r.num_original_decode_tokens();
-    row.num_tokens = row.num_prefill_tokens + row.num_decode_tokens;
-    row.pd_ratio = static_cast<double>(row.num_prefill_tokens) / static_cast<double>(row.num_decode_tokens);
-    row.arrived_at = r.arrived_at();
-    if (i > 0) row.inter_arrival_delay = r.arrived_at() - requests[i - 1].arrived_at();
-    row.completed = r.completed() ? 1 : 0;
-    if (r.completed()) fill_completed(r, row);
-    out.push_back(row);
-  }
+RequestRecord request_record(const Request& r, ReplicaId replica, std::optional<SimTime> previous_arrival) {
+  RequestRecord row;
+  row.request_id = r.id();
+  row.replica_id = replica;
+  row.num_prefill_tokens = r.num_original_prefill_tokens();
+  row.num_decode_tokens = r.num_original_decode_tokens();
+  row.num_tokens = row.num_prefill_tokens + row.num_decode_tokens;
+  row.pd_ratio = static_cast<double>(row.num_prefill_tokens) / static_cast<double>(row.num_decode_tokens);
+  row.arrived_at = r.arrived_at();
+  if (previous_arrival) row.inter_arrival_delay = r.arrived_at() - *previous_arrival;
+  if (replica < 0) return row;  // what another rank may have done to it is not known here
+  row.num_restarts = r.num_restarts();
+  row.completed = r.completed() ? 1 : 0;
+  if (r.completed()) fill_completed(r, row);
+  return row;
 }
 
 }  // namespace llmsim::llm

@@ -40,7 +40,6 @@ void pod_vector(Archive& ar, std::vector<T>& rows) {
 
 template <class Archive>
 void results(Archive& ar, SimulationResults& r) {
-  pod_vector(ar, r.requests);
   pod_vector(ar, r.batches);
   pod_vector(ar, r.replica_stages);
   pod_vector(ar, r.replicas);

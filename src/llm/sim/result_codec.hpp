@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Byte encoding of one rank's share of the results (gathered on rank 0 after a partitioned run).
+// Byte encoding of one rank's share of the results other than the request rows (gathered on rank 0 after a
+// partitioned run; request rows travel in slices, Simulation::gather_request_rows).
 #pragma once
 
 #include <vector>

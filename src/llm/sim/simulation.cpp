@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <optional>
 
 #include "llmsim/llm/replica.hpp"
 #include "llmsim/llm/result_stats.hpp"
@@ -67,7 +69,6 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
                       " ranks (a KV transfer is a message between replicas; the smallest delay is the lookahead), "
                       "e.g. 10us");
   }
-  requests_.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) requests_.emplace_back(static_cast<RequestId>(i), requests[i]);
   const int n = cluster.num_replicas();
   replica_owner_ = des::partition_entities(partition, n, ranks);
@@ -152,10 +153,15 @@ SimulationResults Simulation::run(const std::function<void(const Progress&)>& pr
   time_limit_reached_ = outcome.limit_reached;
   sync_seconds_ = outcome.sync_seconds;
   SimulationResults mine = local_results();
-  if (!partitioned) return finish(std::move(mine));  // one rank: no encoding, no copy
+  if (!partitioned) {  // one rank: no encoding, no copy
+    mine.requests = request_rows(true);
+    return finish(std::move(mine));
+  }
+  std::vector<RequestRecord> rows = request_rows(rank_ == 0);
   const auto start = std::chrono::steady_clock::now();
   std::vector<des::Bytes> parts = transport_->gather(detail::encode_results(mine));
   mine = {};
+  gather_request_rows(rows);
   sync_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (rank_ != 0) return {};
   SimulationResults all;
@@ -163,7 +169,51 @@ SimulationResults Simulation::run(const std::function<void(const Progress&)>& pr
     append(all, detail::decode_results(bytes));
     bytes = {};
   }
+  all.requests = std::move(rows);
   return finish(std::move(all));
+}
+
+std::vector<RequestRecord> Simulation::request_rows(bool every_request) {
+  std::vector<ReplicaId> holder(requests_.size(), -1);
+  for (const auto& replica : replicas_) {
+    if (replica) replica->claim_requests(holder);
+  }
+  std::vector<RequestRecord> rows;
+  rows.reserve(every_request ? holder.size()
+                             : static_cast<std::size_t>(std::count_if(holder.begin(), holder.end(),
+                                                                      [](ReplicaId h) { return h >= 0; })));
+  std::optional<SimTime> previous_arrival;
+  for (std::size_t id = 0; id < requests_.size(); ++id) {
+    const Request& r = requests_[id];
+    if (every_request || holder[id] >= 0) rows.push_back(request_record(r, holder[id], previous_arrival));
+    previous_arrival = r.arrived_at();
+    requests_.release_chunks_before(id + 1);
+  }
+  return rows;
+}
+
+void Simulation::gather_request_rows(std::vector<RequestRecord>& rows) {
+  constexpr std::size_t kSlice = 65536;  // rows per rank and round: 14 MiB
+  const std::size_t mine = rank_ == 0 ? 0 : rows.size();
+  const auto slices = static_cast<SimTime>((mine + kSlice - 1) / kSlice);
+  const SimTime rounds = -transport_->min_reduce(-slices);
+  for (SimTime round = 0; round < rounds; ++round) {
+    const std::size_t begin = std::min(mine, static_cast<std::size_t>(round) * kSlice);
+    const std::size_t end = std::min(mine, begin + kSlice);
+    des::Bytes slice((end - begin) * sizeof(RequestRecord));
+    if (end > begin) std::memcpy(slice.data(), rows.data() + begin, slice.size());
+    const std::vector<des::Bytes> parts = transport_->gather(slice);
+    for (const des::Bytes& part : parts) {
+      for (std::size_t at = 0; at < part.size(); at += sizeof(RequestRecord)) {
+        RequestRecord row;
+        std::memcpy(&row, part.data() + at, sizeof row);
+        RequestRecord& slot = rows[static_cast<std::size_t>(row.request_id)];
+        LLMSIM_ASSERT(slot.replica_id < 0 && slot.request_id == row.request_id, "a request reported twice");
+        slot = row;
+      }
+    }
+  }
+  if (rank_ != 0) std::vector<RequestRecord>().swap(rows);
 }
 
 SimulationResults Simulation::local_results() {
@@ -182,7 +232,6 @@ SimulationResults Simulation::local_results() {
   out.time_series.reserve(rows.time_series);
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     if (!replicas_[r]) continue;
-    replicas_[r]->append_request_records(out.requests);
     replicas_[r]->finish(out);
   }
   out.makespan = engine_.now();
@@ -193,7 +242,6 @@ SimulationResults Simulation::local_results() {
 
 void Simulation::append(SimulationResults& all, SimulationResults part) {
   auto move_all = [](auto& to, auto& from) { std::move(from.begin(), from.end(), std::back_inserter(to)); };
-  move_all(all.requests, part.requests);
   move_all(all.batches, part.batches);
   move_all(all.replica_stages, part.replica_stages);
   move_all(all.replicas, part.replicas);
@@ -211,26 +259,7 @@ void Simulation::append(SimulationResults& all, SimulationResults part) {
 
 SimulationResults Simulation::finish(SimulationResults all) {
   auto by = [](auto key) { return [key](const auto& x, const auto& y) { return key(x) < key(y); }; };
-  std::sort(all.requests.begin(), all.requests.end(), by([](const RequestRecord& r) { return r.request_id; }));
-  // No replica reports a request the run stopped before reaching one (not routed yet, or a message between the
-  // router and a replica): replica -1, not completed, no restarts (what another rank did to it is not known here).
-  std::vector<RequestId> nowhere;
-  std::size_t next = 0;
-  for (std::size_t id = 0; id < requests_.size(); ++id) {
-    if (next < all.requests.size() && all.requests[next].request_id == static_cast<RequestId>(id)) {
-      ++next;
-    } else {
-      nowhere.push_back(static_cast<RequestId>(id));
-    }
-  }
-  if (!nowhere.empty()) {
-    std::vector<RequestRecord> rows;
-    append_request_records(requests_, nowhere, -1, rows);
-    for (RequestRecord& r : rows) r.num_restarts = 0;
-    all.requests.insert(all.requests.end(), rows.begin(), rows.end());
-    std::sort(all.requests.begin(), all.requests.end(), by([](const RequestRecord& r) { return r.request_id; }));
-  }
-  LLMSIM_ASSERT(all.requests.size() == requests_.size(), "a request reported twice");
+  LLMSIM_ASSERT(all.requests.size() == requests_.size(), "a request row missing");
   std::sort(all.batches.begin(), all.batches.end(),
             by([](const BatchRecord& b) { return std::pair(b.replica_id, b.batch_index); }));
   std::sort(all.replica_stages.begin(), all.replica_stages.end(),
@@ -261,7 +290,9 @@ SimulationResults Simulation::finish(SimulationResults all) {
 }
 
 std::int64_t Simulation::count_completed() const {
-  return std::count_if(requests_.begin(), requests_.end(), [](const Request& r) { return r.completed(); });
+  std::int64_t completed = 0;
+  for (std::size_t id = 0; id < requests_.size(); ++id) completed += requests_[id].completed() ? 1 : 0;
+  return completed;
 }
 
 }  // namespace llmsim::llm

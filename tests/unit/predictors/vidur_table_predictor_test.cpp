@@ -74,8 +74,8 @@ PredictorConfig tables(const fs::path& dir) {
 
 // A request whose state is: `processed` tokens done, prefill complete iff processed > prompt.
 void add_request(RequestStore& store, std::int64_t prompt, std::int64_t processed) {
-  store.emplace_back(static_cast<RequestId>(store.size()), RequestSpec{0, prompt, 50});
-  if (processed > 0) store.back().on_batch_end(1, processed > prompt ? prompt : processed);
+  Request& r = store.emplace_back(static_cast<RequestId>(store.size()), RequestSpec{0, prompt, 50});
+  if (processed > 0) r.on_batch_end(1, processed > prompt ? prompt : processed);
 }
 
 TEST(VidurTablePredictor, LinearOpsUseTokensRoundedUpToEightAndKvSaveTheExactCount) {
