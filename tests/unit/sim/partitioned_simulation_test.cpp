@@ -99,6 +99,32 @@ TEST(PartitionedSimulation, MoreRanksThanReplicasStillWork) {
   expect_identical(run_on(1, c, w), run_on(3, c, w));
 }
 
+// Request rows are built across several 16,384-request chunks of the request store, gathered in several slices of
+// 65,536 rows, and stopped by a time limit: unarrived requests and those still on the wire to a replica keep rank
+// 0's placeholder rows (replica -1), and every row equals the single-process one.
+TEST(PartitionedSimulation, ManyRequestRowsStoppedByATimeLimitAreIdenticalOnAnyRankCount) {
+  Mt19937 rng = Mt19937::python_seeded(11);
+  std::vector<RequestSpec> w;
+  for (int i = 0; i < 160'000; ++i) {
+    w.push_back(RequestSpec{static_cast<SimTime>(i) * 100'000, 1 + static_cast<std::int64_t>(rng.randbelow(32)),
+                            1 + static_cast<std::int64_t>(rng.randbelow(2))});  // one every 100 us
+  }
+  SimulationConfig c = config("sarathi", "round_robin");
+  c.cluster.pools[0].num_replicas = 4;
+  c.cluster.pools[0].replica.num_pipeline_stages = 1;
+  c.metrics.enable_chrome_trace = false;
+  c.cluster.routing.latency = 2'000'000;  // 2 ms: few synchronisation windows
+  c.time_limit_s = 15.0;                  // 150,000 arrivals
+  const SimulationResults one = run_on(1, c, w);
+  ASSERT_EQ(one.requests.size(), w.size());
+  std::size_t nowhere = 0;
+  for (const RequestRecord& r : one.requests) nowhere += r.replica_id < 0;
+  // Ids 150,001 on arrive after the limit (9,999); the 20 that arrived at 14.998-15 s have a dispatch on its way.
+  EXPECT_EQ(nowhere, 10'019u);
+  expect_identical(one, run_on(2, c, w));  // rank 1 sends ~75,000 rows: two slices
+  expect_identical(one, run_on(4, c, w, "round_robin"));
+}
+
 TEST(PartitionedSimulation, ZeroLookaheadIsAConfigErrorNotAHang) {
   SimulationConfig c = config("vllm", "lor");
   c.cluster.routing.latency = 0;
