@@ -207,8 +207,9 @@ void Simulation::gather_request_rows(std::vector<RequestRecord>& rows) {
       for (std::size_t at = 0; at < part.size(); at += sizeof(RequestRecord)) {
         RequestRecord row;
         std::memcpy(&row, part.data() + at, sizeof row);
-        RequestRecord& slot = rows[static_cast<std::size_t>(row.request_id)];
-        LLMSIM_ASSERT(slot.replica_id < 0 && slot.request_id == row.request_id, "a request reported twice");
+        const auto id = static_cast<std::size_t>(row.request_id);
+        LLMSIM_ASSERT(id < rows.size() && rows[id].replica_id < 0, "a request reported twice");
+        RequestRecord& slot = rows[id];
         slot = row;
       }
     }
