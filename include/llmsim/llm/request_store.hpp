@@ -4,9 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <utility>
 #include <vector>
 
@@ -40,16 +37,7 @@ class RequestStore {
 
   /// Frees the chunks that hold only requests below `id` (all of them once `id` >= size()); reading a freed
   /// request is an error. size() is unchanged.
-  void release_chunks_before(std::size_t id) {
-    const std::size_t end = id >= size_ ? chunks_.size() : id >> kChunkBits;
-    if (released_ == end) return;
-    for (; released_ < end; ++released_) std::vector<Request>().swap(chunks_[released_]);
-#ifdef __GLIBC__
-    // glibc keeps freed blocks of a few MiB in its heap (its mmap threshold rises as large blocks are freed
-    // while configs and tables are read); hand the pages back so the rows built meanwhile reuse them.
-    malloc_trim(0);
-#endif
-  }
+  void release_chunks_before(std::size_t id);
 
  private:
   std::vector<std::vector<Request>> chunks_;
