@@ -27,6 +27,7 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name, bool quiet,
   auto logger = std::make_shared<spdlog::logger>(name, sinks.begin(), sinks.end());
   logger->set_pattern(ranks > 1 ? "[%H:%M:%S] [rank " + std::to_string(rank) + "] %^%l%$ %v" : "[%H:%M:%S] %^%l%$ %v");
   logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::info);  // a rank's log file shows its progress during a long run
   return logger;
 }
 

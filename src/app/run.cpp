@@ -119,7 +119,7 @@ int run(const CliOptions& options, des::Transport* transport) {
       log->info("t={:.1f} s simulated  {}/{} requests done  {} events  {:.0f} events/s", simtime_to_seconds(p.now),
                 p.completed_requests, p.total_requests, p.events, static_cast<double>(p.events) / wall);
     } else {
-      log->info("t={:.1f} s simulated  {} events on rank 0  {:.0f} events/s", simtime_to_seconds(p.now), p.events,
+      log->info("t={:.1f} s simulated  {} events on this rank  {:.0f} events/s", simtime_to_seconds(p.now), p.events,
                 static_cast<double>(p.events) / wall);
     }
   };

@@ -56,7 +56,7 @@ RunResult run_windows(Engine& engine, Transport& transport, const RunOptions& o)
       return result;
     }
     engine.run(std::min(next + o.lookahead - 1, o.limit));
-    if (o.progress && transport.rank() == 0 && engine.events_processed() >= next_report) {
+    if (o.progress && engine.events_processed() >= next_report) {
       next_report = engine.events_processed() + o.progress_every;
       o.progress(RunStatus{next, engine.events_processed()});
     }

@@ -24,7 +24,7 @@ struct RunOptions {
   SimTime lookahead = 0;
   /// No event later than this is processed.
   SimTime limit = kSimTimeMax;
-  /// Called about every `progress_every` events (on rank 0 only in a partitioned run).
+  /// Called about every `progress_every` events of this rank (on every rank of a partitioned run).
   std::function<void(const RunStatus&)> progress;
   std::uint64_t progress_every = 1u << 18;
 };
