@@ -31,7 +31,7 @@ void Replica::claim_requests(std::vector<ReplicaId>& holder) const {
   std::vector<RequestId> gone = handed_off_;
   std::sort(gone.begin(), gone.end());
   for (RequestId r : served_) {
-    if (!gone.empty() && std::binary_search(gone.begin(), gone.end(), r)) continue;
+    if (std::binary_search(gone.begin(), gone.end(), r)) continue;
     ReplicaId& h = holder[static_cast<std::size_t>(r)];
     LLMSIM_ASSERT(h < 0, "a request reported by two replicas");
     h = id_;

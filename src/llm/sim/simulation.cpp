@@ -209,8 +209,7 @@ void Simulation::gather_request_rows(std::vector<RequestRecord>& rows) {
         std::memcpy(&row, part.data() + at, sizeof row);
         const auto id = static_cast<std::size_t>(row.request_id);
         LLMSIM_ASSERT(id < rows.size() && rows[id].replica_id < 0, "a request reported twice");
-        RequestRecord& slot = rows[id];
-        slot = row;
+        rows[id] = row;
       }
     }
   }

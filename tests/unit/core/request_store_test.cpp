@@ -12,7 +12,8 @@ constexpr std::size_t kChunk = RequestStore::kChunk;
 RequestStore filled(std::size_t n) {
   RequestStore store;
   for (std::size_t i = 0; i < n; ++i) {
-    store.emplace_back(static_cast<RequestId>(i), RequestSpec{static_cast<SimTime>(10 * i), static_cast<std::int64_t>(1 + i % 7), 2});
+    const auto prompt = static_cast<std::int64_t>(1 + i % 7);
+    store.emplace_back(static_cast<RequestId>(i), RequestSpec{static_cast<SimTime>(10 * i), prompt, 2});
   }
   return store;
 }
