@@ -105,27 +105,31 @@ int run(const CliOptions& options, des::Transport* transport) {
               pool.replica.model.name, pool.replica.device.name, pool.replica.tensor_parallel_size,
               pool.replica.num_pipeline_stages, pool.replica_scheduler.name, pool.predictor.name);
   }
-  log->info("simulating {} requests on {} replica(s) ({} router) on {} rank(s)", requests.size(),
+  const std::size_t num_requests = requests.size();
+  log->info("simulating {} requests on {} replica(s) ({} router) on {} rank(s)", num_requests,
             config.cluster.num_replicas(), config.cluster.global_scheduler.name, ranks);
-  llm::Simulation sim(config, requests, pool_predictors, transport, opt.partition);
-  std::vector<llm::RequestSpec>().swap(requests);  // the simulation holds its own request state
+  llm::Simulation sim(config, std::move(requests), pool_predictors, transport, opt.partition);
   auto last_report = Clock::now();
   const auto progress = [&](const llm::Progress& p) {
     const auto now = Clock::now();
     if (std::chrono::duration<double>(now - last_report).count() < opt.progress_interval_s) return;
     last_report = now;
     const double wall = std::chrono::duration<double>(now - start).count();
-    if (p.completed_requests >= 0) {
+    if (p.whole_cluster) {
       log->info("t={:.1f} s simulated  {}/{} requests done  {} events  {:.0f} events/s", simtime_to_seconds(p.now),
                 p.completed_requests, p.total_requests, p.events, static_cast<double>(p.events) / wall);
     } else {
-      log->info("t={:.1f} s simulated  {} events on this rank  {:.0f} events/s", simtime_to_seconds(p.now), p.events,
-                static_cast<double>(p.events) / wall);
+      log->info("t={:.1f} s simulated  {} requests done by this rank's replicas  {} events on this rank  "
+                "{:.0f} events/s",
+                simtime_to_seconds(p.now), p.completed_requests, p.events, static_cast<double>(p.events) / wall);
     }
   };
   const llm::SimulationResults results = sim.run(progress);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-  if (ranks > 1) log->info("synchronisation took {:.3f} s of {:.3f} s on this rank", sim.sync_seconds(), wall);
+  if (ranks > 1) {
+    log->info("synchronisation took {:.3f} s of {:.3f} s on this rank; it held the state of {} of {} requests",
+              sim.sync_seconds(), wall, sim.num_request_states(), num_requests);
+  }
   if (rank != 0) {
     log->info("peak memory {:.1f} MiB", peak_rss_mib());  // this rank's log
     return 0;

@@ -190,12 +190,12 @@ int sweep_run(const SweepOptions& o, int rank, int ranks) {
     const auto now = Clock::now();
     if (std::chrono::duration<double>(now - last_progress).count() < o.progress_interval_s) return;
     last_progress = now;
-    if (pr.completed_requests >= 0) {
+    if (pr.whole_cluster) {
       log->info("{} [{}]: t={:.1f} s simulated, {}/{} requests done, {} events", p.id, p.label,
                 simtime_to_seconds(pr.now), pr.completed_requests, pr.total_requests, pr.events);
     } else {
-      log->info("{} [{}]: t={:.1f} s simulated, {} events on this rank", p.id, p.label, simtime_to_seconds(pr.now),
-                pr.events);
+      log->info("{} [{}]: t={:.1f} s simulated, {} requests done by this rank's replicas, {} events on this rank",
+                p.id, p.label, simtime_to_seconds(pr.now), pr.completed_requests, pr.events);
     }
   });
   const auto work = [&](std::size_t index, des::Transport* transport) {

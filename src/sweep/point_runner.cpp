@@ -66,8 +66,7 @@ std::vector<const llm::ExecutionTimePredictor*> PointRunner::predictors(const ll
 
 PointRunner::Run PointRunner::simulate(const io::SweepPoint& point, const llm::SimulationConfig& config,
                                       des::Transport* transport) {
-  const std::vector<llm::RequestSpec> requests = llm::generate_requests(config.request_generator);
-  llm::Simulation sim(config, requests, predictors(config), transport);
+  llm::Simulation sim(config, llm::generate_requests(config.request_generator), predictors(config), transport);
   std::function<void(const llm::Progress&)> report;
   if (progress_) report = [&](const llm::Progress& p) { progress_(point, p); };
   Run run{sim.run(report), 0};

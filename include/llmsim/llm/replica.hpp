@@ -60,6 +60,8 @@ class Replica final : public des::Entity {
   void claim_requests(std::vector<ReplicaId>& holder) const;
   /// Requests routed here and not completed.
   std::size_t outstanding_requests() const { return outstanding_; }
+  /// Requests this replica completed so far.
+  std::int64_t completed_requests() const { return completed_; }
   ReplicaMetrics::StoredRows stored_rows() const { return metrics_.stored_rows(); }
   /// Moves this replica's metric rows into `out` (once, after the run).
   void finish(SimulationResults& out);
@@ -100,6 +102,7 @@ class Replica final : public des::Entity {
   std::size_t reported_outstanding_ = 0;
   std::int64_t reported_free_blocks_ = 0;
   std::size_t outstanding_ = 0;
+  std::int64_t completed_ = 0;
   LoadReport report_;
   std::vector<RequestId> served_;
   std::vector<RequestId> handed_off_;  // prefill replica: requests whose decode went elsewhere

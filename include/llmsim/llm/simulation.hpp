@@ -20,12 +20,13 @@ class Router;
 class Replica;
 struct Disaggregation;
 
-/// A snapshot handed to the progress callback (rank 0 only in a partitioned run).
+/// A snapshot handed to the progress callback (on every rank of a partitioned run, about that rank).
 struct Progress {
   SimTime now = 0;
-  std::uint64_t events = 0;
-  std::int64_t completed_requests = 0;
+  std::uint64_t events = 0;             ///< processed on this rank
+  std::int64_t completed_requests = 0;  ///< by this rank's replicas (all replicas on one process)
   std::int64_t total_requests = 0;
+  bool whole_cluster = true;            ///< false on one rank of a partitioned run
 };
 
 /// One simulation. Without a transport everything runs here; with one, this object is one rank of a
@@ -35,9 +36,10 @@ struct Progress {
 class Simulation {
  public:
   /// `requests` must be sorted by arrival with ids = positions (generate_requests guarantees it); `predictors`
-  /// holds one predictor per pool of config.cluster, in order.
+  /// holds one predictor per pool of config.cluster, in order. One process turns the specs into request state
+  /// and frees them; one rank of a partitioned run keeps them and creates a request's state where it is used.
   /// Throws ConfigError if a multi-rank run has a zero routing latency (no lookahead).
-  Simulation(const SimulationConfig& config, const std::vector<RequestSpec>& requests,
+  Simulation(const SimulationConfig& config, std::vector<RequestSpec> requests,
              const std::vector<const ExecutionTimePredictor*>& predictors, des::Transport* transport = nullptr,
              const std::string& partition = "block");
   ~Simulation();
@@ -51,6 +53,9 @@ class Simulation {
 
   /// Requests that never finished although no event was left (a policy could not admit them). Rank 0 only.
   std::int64_t num_stalled_requests() const { return stalled_; }
+  /// Requests whose state this rank created: every request on one process; on one rank of a partitioned run,
+  /// those its replicas received (and, with prefill and decode pools, on rank 0 those handed over).
+  std::size_t num_request_states() const { return requests_.num_states(); }
   /// Wall-clock seconds this rank spent in synchronisation (exchange and reduction) during run().
   double sync_seconds() const { return sync_seconds_; }
 
@@ -61,8 +66,8 @@ class Simulation {
   /// This rank's rows other than the request rows.
   SimulationResults local_results();
   /// The rows of the requests this rank's replicas hold, in id order; with `every_request`, also a row with
-  /// replica -1 for every other request (what rank 0 starts from). Releases the request store chunk by chunk as
-  /// the rows are built, so requests and rows never both exist in full. Call once, after local_results().
+  /// replica -1 for every other request (what rank 0 starts from). Releases the request store's chunks as the
+  /// rows are built, so requests and rows never both exist in full. Call once, after local_results().
   std::vector<RequestRecord> request_rows(bool every_request);
   /// Partitioned runs: rank 0 receives the other ranks' request rows, a slice per rank and round, and puts each
   /// in place of its replica -1 row, so no rank ever holds two copies of all rows. Other ranks' `rows` are freed.
@@ -72,6 +77,7 @@ class Simulation {
   /// Sorts the rows into their canonical order (independent of the partition) and adds the predictor info;
   /// request rows arrive in id order.
   SimulationResults finish(SimulationResults all);
+  /// Requests completed by this rank's replicas.
   std::int64_t count_completed() const;
 
   SimulationConfig config_;

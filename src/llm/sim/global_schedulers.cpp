@@ -100,7 +100,7 @@ class MostFreeBlocksGlobalScheduler final : public GlobalScheduler {
     out.reserve(queue.size());
     for (RequestId id : queue) {
       const auto best = static_cast<std::size_t>(std::max_element(free.begin(), free.end()) - free.begin());
-      const std::int64_t tokens = (*context_.requests)[static_cast<std::size_t>(id)].num_prefill_tokens();
+      const std::int64_t tokens = context_.requests->prompt_tokens(static_cast<std::size_t>(id));
       free[best] -= (tokens + context_.block_size - 1) / context_.block_size;
       out.push_back(static_cast<ReplicaId>(best));
     }
@@ -122,7 +122,7 @@ class SessionAffinityGlobalScheduler final : public GlobalScheduler {
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
     for (RequestId id : queue) {
-      const std::uint64_t session = requests_[static_cast<std::size_t>(id)].content().stream_key;
+      const std::uint64_t session = requests_.content(static_cast<std::size_t>(id)).stream_key;
       ReplicaId r = -1;
       if (session != 0) {
         const auto [it, first] = home_.try_emplace(session, -1);
@@ -157,9 +157,10 @@ class PrefixAwareGlobalScheduler final : public GlobalScheduler {
     std::vector<ReplicaId> out;
     out.reserve(queue.size());
     for (RequestId id : queue) {
-      const Request& request = (*context_.requests)[static_cast<std::size_t>(id)];
+      const auto at = static_cast<std::size_t>(id);
       std::vector<std::uint64_t> blocks;
-      extend_block_hashes(blocks, request.content(), id, request.num_prefill_tokens(), context_.block_size);
+      extend_block_hashes(blocks, context_.requests->content(at), id, context_.requests->prompt_tokens(at),
+                          context_.block_size);
       const double most = static_cast<double>(*std::max_element(outstanding.begin(), outstanding.end()));
       ReplicaId best = 0;
       double best_score = -1e300;

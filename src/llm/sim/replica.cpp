@@ -57,6 +57,7 @@ void Replica::finish(SimulationResults& out) {
 void Replica::handle(const des::Event& event, des::Engine& engine) {
   switch (event.kind) {
     case kEventDispatch:
+      requests_.materialize(static_cast<std::size_t>(event.a));
       scheduler_->add_request(event.a);
       served_.push_back(event.a);
       ++outstanding_;
@@ -93,7 +94,7 @@ void Replica::request_schedule(des::Engine& engine) {
 }
 
 void Replica::on_decode_assign(const HandoffMessage& message, des::Engine& engine) {
-  requests_[static_cast<std::size_t>(message.request)].resume_after_prefill(message.state);
+  requests_.materialize(static_cast<std::size_t>(message.request)).resume_after_prefill(message.state);
   served_.push_back(message.request);
   ++outstanding_;
   metrics_.on_request_routed();
@@ -229,7 +230,10 @@ void Replica::on_batch_end(std::size_t slot, des::Engine& engine) {
     Request& request = requests_[static_cast<std::size_t>(batch.requests[i])];
     request.on_batch_end(engine.now(), batch.num_tokens[i]);
     metrics_.on_request_iteration_end(request, engine.now());
-    if (request.completed()) --outstanding_;
+    if (request.completed()) {
+      --outstanding_;
+      ++completed_;
+    }
   }
   running_requests_ -= static_cast<std::int64_t>(batch.size());
   scheduler_->on_batch_end(batch);

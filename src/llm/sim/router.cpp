@@ -25,7 +25,7 @@ void Router::attach(des::EntityId self, std::vector<des::EntityId> replica_entit
 
 void Router::start(des::Engine& engine) {
   if (!requests_.empty()) {
-    engine.schedule(self_, self_, requests_.front().arrived_at(), kPhaseArrival, kEventArrival, 0);
+    engine.schedule(self_, self_, requests_.arrived_at(0), kPhaseArrival, kEventArrival, 0);
   }
 }
 
@@ -40,8 +40,8 @@ void Router::handle(const des::Event& event, des::Engine& engine) {
     case kEventHandoff:
     case kEventHandoffWords:
       if (const std::optional<HandoffMessage> m = handoffs_.feed(event)) {
-        // This copy of the request continues from the prefill too, so that every rank's router sees its state.
-        requests_[static_cast<std::size_t>(m->request)].resume_after_prefill(m->state);
+        // This rank's copy of the request continues from the prefill too: the decode policy reads its prompt.
+        requests_.materialize(static_cast<std::size_t>(m->request)).resume_after_prefill(m->state);
         decode_queue_.push_back(*m);
         if (!decode_schedule_pending_) {
           decode_schedule_pending_ = true;
@@ -68,7 +68,7 @@ void Router::on_arrival(RequestId id, des::Engine& engine) {
   queue_.push_back(id);
   const auto next = static_cast<std::size_t>(id) + 1;
   if (next < requests_.size()) {
-    engine.schedule(self_, self_, requests_[next].arrived_at(), kPhaseArrival, kEventArrival,
+    engine.schedule(self_, self_, requests_.arrived_at(next), kPhaseArrival, kEventArrival,
                     static_cast<std::int64_t>(next));
   }
   if (!schedule_pending_) {
@@ -80,12 +80,12 @@ void Router::on_arrival(RequestId id, des::Engine& engine) {
 void Router::on_global_schedule(des::Engine& engine) {
   schedule_pending_ = false;
   std::stable_sort(queue_.begin(), queue_.end(), [this](RequestId x, RequestId y) {
-    return requests_[static_cast<std::size_t>(x)].arrived_at() < requests_[static_cast<std::size_t>(y)].arrived_at();
+    return requests_.arrived_at(static_cast<std::size_t>(x)) < requests_.arrived_at(static_cast<std::size_t>(y));
   });
   const std::vector<ReplicaId> targets = arrivals_.policy->schedule(queue_, SubsetLoad(load(), arrivals_.replicas));
   for (std::size_t i = 0; i < queue_.size(); ++i) {
     const ReplicaId replica = arrivals_.replicas[static_cast<std::size_t>(targets[i])];
-    const SimTime delay = routing_.request_delay(requests_[static_cast<std::size_t>(queue_[i])].num_prefill_tokens());
+    const SimTime delay = routing_.request_delay(requests_.prompt_tokens(static_cast<std::size_t>(queue_[i])));
     engine.schedule(self_, replica_entities_[static_cast<std::size_t>(replica)], engine.now() + delay,
                     kPhaseDispatch, kEventDispatch, queue_[i]);
   }

@@ -52,7 +52,7 @@ class Simulation::LoadView final : public ReplicaLoadView {
   const std::vector<std::unique_ptr<Replica>>& replicas_;
 };
 
-Simulation::Simulation(const SimulationConfig& config, const std::vector<RequestSpec>& requests,
+Simulation::Simulation(const SimulationConfig& config, std::vector<RequestSpec> requests,
                        const std::vector<const ExecutionTimePredictor*>& predictors, des::Transport* transport,
                        const std::string& partition)
     : config_(config), predictors_(predictors), transport_(transport), rank_(transport ? transport->rank() : 0) {
@@ -69,7 +69,12 @@ Simulation::Simulation(const SimulationConfig& config, const std::vector<Request
                       " ranks (a KV transfer is a message between replicas; the smallest delay is the lookahead), "
                       "e.g. 10us");
   }
-  for (std::size_t i = 0; i < requests.size(); ++i) requests_.emplace_back(static_cast<RequestId>(i), requests[i]);
+  if (ranks > 1) {
+    requests_ = RequestStore(std::move(requests));
+  } else {
+    for (std::size_t i = 0; i < requests.size(); ++i) requests_.emplace_back(static_cast<RequestId>(i), requests[i]);
+    std::vector<RequestSpec>().swap(requests);
+  }
   const int n = cluster.num_replicas();
   replica_owner_ = des::partition_entities(partition, n, ranks);
   const std::int64_t max_tokens = config.request_generator.effective_max_tokens();
@@ -145,8 +150,7 @@ SimulationResults Simulation::run(const std::function<void(const Progress&)>& pr
   options.progress_every = progress_every;
   if (progress) {
     options.progress = [&](const des::RunStatus& s) {
-      // Completed requests are known only where every replica is (one rank).
-      progress(Progress{s.now, s.events, partitioned ? -1 : count_completed(), std::ssize(requests_)});
+      progress(Progress{s.now, s.events, count_completed(), std::ssize(requests_), !partitioned});
     };
   }
   const des::RunResult outcome = des::run(engine_, options);
@@ -184,10 +188,14 @@ std::vector<RequestRecord> Simulation::request_rows(bool every_request) {
                                                                       [](ReplicaId h) { return h >= 0; })));
   std::optional<SimTime> previous_arrival;
   for (std::size_t id = 0; id < requests_.size(); ++id) {
-    const Request& r = requests_[id];
-    if (every_request || holder[id] >= 0) rows.push_back(request_record(r, holder[id], previous_arrival));
-    previous_arrival = r.arrived_at();
-    requests_.release_chunks_before(id + 1);
+    if (holder[id] >= 0) {
+      rows.push_back(request_record(requests_[id], holder[id], previous_arrival));
+    } else if (every_request) {
+      rows.push_back(request_record(requests_.holds(id) ? requests_[id] : requests_.unstarted(id), -1,
+                                    previous_arrival));
+    }
+    previous_arrival = requests_.arrived_at(id);
+    requests_.release(id);
   }
   return rows;
 }
@@ -291,7 +299,7 @@ SimulationResults Simulation::finish(SimulationResults all) {
 
 std::int64_t Simulation::count_completed() const {
   std::int64_t completed = 0;
-  for (std::size_t id = 0; id < requests_.size(); ++id) completed += requests_[id].completed() ? 1 : 0;
+  for (const auto& replica : replicas_) completed += replica ? replica->completed_requests() : 0;
   return completed;
 }
 

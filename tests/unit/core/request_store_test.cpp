@@ -34,20 +34,50 @@ TEST(RequestStore, IndexesAcrossChunksAndKeepsReferencesWhileGrowing) {
   EXPECT_EQ(store.front().id(), 0);
 }
 
-TEST(RequestStore, ReleasingLeadingChunksKeepsTheRestAndTheSize) {
+TEST(RequestStore, ReleasingInIdOrderFreesChunksAndKeepsTheRestAndTheSize) {
   RequestStore store = filled(3 * kChunk + 10);
   Request& later = store[2 * kChunk + 4];
   later.on_batch_schedule(123);
-  store.release_chunks_before(kChunk - 1);  // chunk 0 still holds request kChunk - 1: nothing freed
-  EXPECT_EQ(store[0].id(), 0);
-  store.release_chunks_before(2 * kChunk + 1);  // frees chunks 0 and 1
+  for (std::size_t id = 0; id < 2 * kChunk + 1; ++id) store.release(id);  // frees chunks 0 and 1
   EXPECT_EQ(store.size(), 3 * kChunk + 10);
   EXPECT_EQ(&later, &store[2 * kChunk + 4]);
   EXPECT_EQ(store[2 * kChunk + 4].scheduled_at(), 123);
   EXPECT_EQ(store[2 * kChunk].id(), static_cast<RequestId>(2 * kChunk));
   EXPECT_EQ(store[3 * kChunk + 9].num_prefill_tokens(), static_cast<std::int64_t>(1 + (3 * kChunk + 9) % 7));
-  store.release_chunks_before(kChunk);  // already released: no effect
-  EXPECT_EQ(store[3 * kChunk].id(), static_cast<RequestId>(3 * kChunk));
+  for (std::size_t id = 2 * kChunk + 1; id < store.size(); ++id) store.release(id);  // incl. the partial last chunk
+  EXPECT_EQ(store.size(), 3 * kChunk + 10);
+}
+
+TEST(RequestStore, ASparseStoreCreatesStateOnFirstUseAndAnswersRoutingForEveryRequest) {
+  std::vector<RequestSpec> specs;
+  for (std::size_t i = 0; i < kChunk + 5; ++i) {
+    specs.emplace_back(static_cast<SimTime>(10 * i), static_cast<std::int64_t>(3 + i % 5), 2, TokenContent{0, 0, i});
+  }
+  RequestStore store(specs);
+  EXPECT_EQ(store.size(), kChunk + 5);
+  EXPECT_FALSE(store.holds(7));
+  EXPECT_EQ(store.arrived_at(kChunk + 4), static_cast<SimTime>(10 * (kChunk + 4)));
+  EXPECT_EQ(store.content(9).stream_key, 9u);
+  EXPECT_EQ(store.prompt_tokens(7), 5);  // from the spec
+  // Created out of id order, as replicas receive them; a second materialize returns the same state.
+  Request& seven = store.materialize(7);
+  Request& late = store.materialize(kChunk + 4);
+  EXPECT_EQ(&seven, &store.materialize(7));
+  EXPECT_TRUE(store.holds(7));
+  EXPECT_FALSE(store.holds(8));
+  EXPECT_EQ(late.id(), static_cast<RequestId>(kChunk + 4));
+  EXPECT_EQ(store[kChunk + 4].arrived_at(), static_cast<SimTime>(10 * (kChunk + 4)));
+  // A restart changes the prompt routing reads (Vidur's restart: processed tokens become the prompt).
+  seven.on_batch_schedule(0);
+  seven.on_batch_end(1, 5);
+  seven.restart();
+  EXPECT_EQ(store.prompt_tokens(7), 6);
+  EXPECT_EQ(store.unstarted(7).num_prefill_tokens(), 5);
+  for (std::size_t id = 0; id < kChunk; ++id) store.release(id);  // the first chunk of specs
+  EXPECT_EQ(store[kChunk + 4].id(), static_cast<RequestId>(kChunk + 4));  // its state still lives
+  EXPECT_EQ(store.arrived_at(kChunk + 1), static_cast<SimTime>(10 * (kChunk + 1)));  // the specs of the next chunk too
+  for (std::size_t id = kChunk; id < store.size(); ++id) store.release(id);
+  EXPECT_EQ(store.size(), kChunk + 5);
 }
 
 }  // namespace

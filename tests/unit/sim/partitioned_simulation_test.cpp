@@ -123,6 +123,20 @@ TEST(PartitionedSimulation, ManyRequestRowsStoppedByATimeLimitAreIdenticalOnAnyR
   EXPECT_EQ(nowhere, 10'019u);
   expect_identical(one, run_on(2, c, w));  // rank 1 sends ~75,000 rows: two slices
   expect_identical(one, run_on(4, c, w, "round_robin"));
+  // Each rank created the state of exactly the requests its replicas received (replicas 0-1 on rank 0).
+  const FixedPredictor predictor(1.5);
+  std::vector<std::size_t> states(2);
+  des::run_local_ranks(2, [&](des::Transport& t) {
+    Simulation sim(c, w, {&predictor}, &t);
+    sim.run();
+    states[static_cast<std::size_t>(t.rank())] = sim.num_request_states();
+  });
+  std::vector<std::size_t> received(2);
+  for (const RequestRecord& r : one.requests) {
+    if (r.replica_id >= 0) ++received[static_cast<std::size_t>(r.replica_id / 2)];
+  }
+  EXPECT_EQ(states, received);
+  EXPECT_EQ(received[0] + received[1] + nowhere, w.size());
 }
 
 TEST(PartitionedSimulation, ZeroLookaheadIsAConfigErrorNotAHang) {
