@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   cli.add_option("--seed", opt.seed,
                  "Set seed, request_generator.seed and its length_generator.seed (same seed => same bytes)")
       ->check(CLI::Range(0ULL, 4294967295ULL));
-  cli.add_option("--csv", opt.csv_dir, "Also write requests/batches/replica_stages/replicas CSVs into DIR");
+  cli.add_option("--csv", opt.csv_dir, "Also write requests/batches/replica_stages/replicas CSVs into DIR (rank 0 then holds every request row; without CSVs they stream into the HDF5 file)");
   cli.add_option("--chrome-trace", opt.chrome_trace_path, "Write a chrome://tracing JSON of every batch stage");
   cli.add_option("--local-ranks", opt.local_ranks,
                  "Without mpirun: split replicas over N in-process logical ranks, one thread each (same results as "

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "app_logging.hpp"
 #include "cli_options.hpp"
@@ -41,17 +42,23 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+bool writes_csv(const CliOptions& opt, const llm::SimulationConfig& config) {
+  return !opt.csv_dir.empty() || config.metrics.write_csv;
+}
+
 // Every output is written before any is put in place: a failing writer leaves all previous outputs untouched.
+// `file` holds the request rows streamed in during the run; without it (CSV files asked for, which need every row)
+// the HDF5 file is written here from `results`.
 void write_outputs(const CliOptions& opt, const llm::SimulationConfig& config, const llm::SimulationResults& results,
-                   int ranks, spdlog::logger& log) {
-  io::StagedFiles staged;
-  io::write_hdf5(results,
-                 io::RunMetadata{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single",
-                                 opt.compress, config.metrics.store_token_completion_metrics,
-                                 config.metrics.store_time_series, config.cluster.disaggregated()},
-                 opt.output_path, staged);
+                   const io::RunMetadata& meta, io::Hdf5ResultFile* file, io::StagedFiles& staged,
+                   spdlog::logger& log) {
+  if (file) {
+    file->finish(results);
+  } else {
+    io::write_hdf5(results, meta, opt.output_path, staged);
+  }
   std::string written = opt.output_path;
-  if (!opt.csv_dir.empty() || config.metrics.write_csv) {
+  if (writes_csv(opt, config)) {
     const std::string dir = opt.csv_dir.empty() ? opt.output_path + ".csv" : opt.csv_dir;
     io::write_csv(results, dir, staged);
     written += ", CSV files in " + dir;
@@ -109,6 +116,16 @@ int run(const CliOptions& options, des::Transport* transport) {
   log->info("simulating {} requests on {} replica(s) ({} router) on {} rank(s)", num_requests,
             config.cluster.num_replicas(), config.cluster.global_scheduler.name, ranks);
   llm::Simulation sim(config, std::move(requests), pool_predictors, transport, opt.partition);
+  // Rank 0 streams the request rows into the result file as they are gathered, so it never holds them all.
+  io::StagedFiles staged;
+  const io::RunMetadata meta{io::config_to_json(config), config.seed, ranks, ranks > 1 ? opt.partition : "single",
+                             opt.compress, config.metrics.store_token_completion_metrics,
+                             config.metrics.store_time_series, config.cluster.disaggregated()};
+  std::optional<io::Hdf5ResultFile> file;
+  if (rank == 0 && !writes_csv(opt, config)) {
+    file.emplace(meta, num_requests, opt.output_path, staged);
+    sim.stream_request_rows(file->request_rows());
+  }
   auto last_report = Clock::now();
   const auto progress = [&](const llm::Progress& p) {
     const auto now = Clock::now();
@@ -134,7 +151,7 @@ int run(const CliOptions& options, des::Transport* transport) {
     log->info("peak memory {:.1f} MiB", peak_rss_mib());  // this rank's log
     return 0;
   }
-  write_outputs(opt, config, results, ranks, *log);
+  write_outputs(opt, config, results, meta, file ? &*file : nullptr, staged, *log);
   log->info("total wall time {:.3f} s (generation, simulation and output)",
             std::chrono::duration<double>(Clock::now() - start).count());
   if (!opt.quiet) std::printf("%s", format_summary(results, wall).c_str());

@@ -41,14 +41,10 @@ std::string format_provenance(const llm::SimulationResults& r) {
 }
 
 std::string format_summary(const llm::SimulationResults& r, double wall_seconds) {
-  std::int64_t completed = 0;
-  std::int64_t restarts = 0;
-  for (const llm::RequestRecord& row : r.requests) {
-    completed += row.completed;
-    restarts += row.num_restarts;
-  }
-  std::string out = fmt::format("Requests completed: {} / {}   restarts: {}   makespan: {:.6f} s\n", completed,
-                                r.requests.size(), restarts, simtime_to_seconds(r.makespan));
+  const llm::RequestSummary& requests = r.request_summary;
+  std::string out = fmt::format("Requests completed: {} / {}   restarts: {}   makespan: {:.6f} s\n",
+                                requests.num_completed, requests.num_requests, requests.num_restarts,
+                                simtime_to_seconds(r.makespan));
   out += fmt::format("  {:<34} {:>12} {:>12} {:>12}\n", "metric", "P50", "P90", "P99");
   auto metric = [&r](const char* name) { return llm::completed_request_metric(r, name); };
   out += metric_line(metric("ttft"), "TTFT (prefill_e2e_time)", "s", 1);

@@ -173,16 +173,10 @@ std::string summary_row_json(const io::SweepPoint& point, const PointOutcome& o)
   row["global_scheduler"] = c.cluster.global_scheduler.name;
   row["seed"] = static_cast<std::int64_t>(c.seed);
   row["qps"] = c.request_generator.interval.qps;
-  std::int64_t completed = 0;
-  std::int64_t restarts = 0;
-  for (const llm::RequestRecord& q : r.requests) {
-    completed += q.completed;
-    restarts += q.num_restarts;
-  }
-  row["num_requests"] = static_cast<std::int64_t>(r.requests.size());
-  row["completed_requests"] = completed;
+  row["num_requests"] = r.request_summary.num_requests;
+  row["completed_requests"] = r.request_summary.num_completed;
   row["stalled_requests"] = o.stalled_requests;
-  row["restarts"] = restarts;
+  row["restarts"] = r.request_summary.num_restarts;
   row["makespan_s"] = simtime_to_seconds(r.makespan);
   for (const std::string& metric : llm::request_metric_names()) {
     const std::vector<double> v = llm::completed_request_metric(r, metric);

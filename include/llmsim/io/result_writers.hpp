@@ -2,7 +2,9 @@
 // Writing SimulationResults: one HDF5 file (h5py/pandas-readable), optional CSVs and a Chrome trace.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "llmsim/io/staged_files.hpp"
@@ -32,6 +34,28 @@ struct RunMetadata {
 /// disabled, so equal results give byte-identical files.
 void write_hdf5(const llm::SimulationResults& results, const RunMetadata& meta, const std::string& path,
                 StagedFiles& staged);
+
+/// write_hdf5 in two steps, for request rows that stream in during the run instead of being held: the file is
+/// staged and /requests created for `num_requests` rows at construction; the rows arrive through request_rows()
+/// (llm::Simulation::stream_request_rows); finish() writes everything else from `results` (whose `requests` it
+/// does not read). The file's bytes equal write_hdf5's for the same results.
+class Hdf5ResultFile {
+ public:
+  Hdf5ResultFile(const RunMetadata& meta, std::size_t num_requests, const std::string& path, StagedFiles& staged);
+  ~Hdf5ResultFile();
+  Hdf5ResultFile(const Hdf5ResultFile&) = delete;
+  Hdf5ResultFile& operator=(const Hdf5ResultFile&) = delete;
+
+  /// Takes the request rows in id order; throws Error beyond `num_requests` rows.
+  llm::RequestRowSink& request_rows();
+  /// Writes the other datasets, /summary and the attributes, and closes the file. Throws Error unless every request
+  /// row arrived.
+  void finish(const llm::SimulationResults& results);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Writes requests.csv, batches.csv, replica_stages.csv and replicas.csv for `dir` (created if missing), and
 /// tokens.csv and timeseries.csv when the results hold tokens or time series.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -204,9 +205,30 @@ struct PoolRecord {
   std::vector<OperatorInfo> operators;   ///< how the pool's predictor predicts each operator
 };
 
+/// What the summaries need of the request rows, accumulated row by row in id order (so that the rows themselves
+/// can go to the file in slices and be dropped): counts, and the summary metrics of each completed request.
+struct RequestSummary {
+  std::int64_t num_requests = 0;
+  std::int64_t num_completed = 0;
+  std::int64_t num_restarts = 0;
+  std::int64_t output_tokens = 0;                  ///< decode tokens of the completed requests, as generated
+  std::vector<std::int64_t> requests_per_replica;  ///< rows naming each replica (index = replica id)
+  std::vector<std::int64_t> completed_per_replica;
+  std::vector<bool> completed;                     ///< by request id
+  /// One value per completed request, in id order, in seconds (request_metric_names(), result_stats.hpp; TPOT is
+  /// NaN for a request of one output token).
+  std::vector<double> ttft, tbt, e2e, scheduling_delay, tpot;
+
+  /// Adds the next row (rows must come in id order, every id once).
+  void add(const RequestRecord& row);
+  /// The column of `metric` (one of request_metric_names()); throws Error for another name.
+  const std::vector<double>& column(const std::string& metric) const;
+};
+
 /// Everything a run produced. Rows are sorted by their ids so output never depends on processing order.
 struct SimulationResults {
-  std::vector<RequestRecord> requests;
+  std::vector<RequestRecord> requests;  ///< empty when the run streamed them to a RequestRowSink
+  RequestSummary request_summary;       ///< of every request row, streamed or not
   std::vector<BatchRecord> batches;
   std::vector<ReplicaStageRecord> replica_stages;
   std::vector<ReplicaRecord> replicas;
@@ -221,6 +243,14 @@ struct SimulationResults {
   SimTime makespan = 0;                        ///< time of the last processed event
   std::uint64_t num_events = 0;
   bool time_limit_reached = false;
+};
+
+/// Where a run's request rows go instead of SimulationResults::requests (e.g. straight into the result file):
+/// slices of consecutive ids, in id order, every id once, on rank 0.
+class RequestRowSink {
+ public:
+  virtual ~RequestRowSink() = default;
+  virtual void write(std::span<const RequestRecord> rows) = 0;
 };
 
 /// The row of request `r` (Vidur's request_metrics.csv definitions, spec 8.2) held by `replica` at the end of the

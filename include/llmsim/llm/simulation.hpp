@@ -50,6 +50,9 @@ class Simulation {
   /// Every rank returns; only rank 0's results are complete (others return an empty SimulationResults).
   SimulationResults run(const std::function<void(const Progress&)>& progress = {},
                         std::uint64_t progress_every = 1u << 18);
+  /// Rank 0's request rows go to `sink` during run() instead of into SimulationResults::requests (which stays
+  /// empty; request_summary is complete), so no process holds every row. Other ranks ignore it.
+  void stream_request_rows(RequestRowSink& sink) { sink_ = &sink; }
 
   /// Requests that never finished although no event was left (a policy could not admit them). Rank 0 only.
   std::int64_t num_stalled_requests() const { return stalled_; }
@@ -65,13 +68,14 @@ class Simulation {
   bool owns_replica(int replica) const { return replica_owner_[static_cast<std::size_t>(replica)] == rank_; }
   /// This rank's rows other than the request rows.
   SimulationResults local_results();
-  /// The rows of the requests this rank's replicas hold, in id order; with `every_request`, also a row with
-  /// replica -1 for every other request (what rank 0 starts from). Releases the request store's chunks as the
-  /// rows are built, so requests and rows never both exist in full. Call once, after local_results().
-  std::vector<RequestRecord> request_rows(bool every_request);
-  /// Partitioned runs: rank 0 receives the other ranks' request rows, a slice per rank and round, and puts each
-  /// in place of its replica -1 row, so no rank ever holds two copies of all rows. Other ranks' `rows` are freed.
-  void gather_request_rows(std::vector<RequestRecord>& rows);
+  /// Builds the request rows in rounds of consecutive ids, releasing the request store as it goes: each rank the
+  /// rows of the requests its replicas hold; rank 0 also a placeholder (replica -1) for every other request and,
+  /// on several ranks, receives the others' rows of the round over its placeholders. Rank 0 adds every row to
+  /// out.request_summary and passes it to the sink, or else appends it to out.requests. Collective; call once.
+  void collect_request_rows(SimulationResults& out);
+  /// One round's gather: the other ranks send their rows of `slice` (ids from `first_id`); rank 0 puts each in
+  /// place of its placeholder.
+  void merge_remote_rows(std::vector<RequestRecord>& slice, std::size_t first_id);
   /// Moves `part`'s rows into `all`.
   static void append(SimulationResults& all, SimulationResults part);
   /// Sorts the rows into their canonical order (independent of the partition) and adds the predictor info;
@@ -92,6 +96,7 @@ class Simulation {
   std::unique_ptr<LoadView> load_view_;
   std::unique_ptr<Router> router_;                 // rank 0 only
   std::vector<std::unique_ptr<des::Entity>> remote_placeholders_;
+  RequestRowSink* sink_ = nullptr;
   bool time_limit_reached_ = false;
   std::int64_t stalled_ = 0;
   double sync_seconds_ = 0;

@@ -44,23 +44,12 @@ hid_t Writer::create_file() const {
 }
 
 void Writer::dataset(hid_t loc, const Schema& schema, const void* rows, std::size_t count) const {
-  Handle mem(check(H5Tcreate(H5T_COMPOUND, schema.record_size), "H5Tcreate"), H5Tclose);
-  std::size_t packed = 0;
-  for (const Field& f : schema.fields) packed += H5Tget_size(field_types(f.type).second);
-  Handle disk(check(H5Tcreate(H5T_COMPOUND, packed), "H5Tcreate"), H5Tclose);
-  std::size_t offset = 0;
-  for (const Field& f : schema.fields) {
-    const auto [native, little_endian] = field_types(f.type);
-    check(H5Tinsert(mem.get(), f.name, f.offset, native), "H5Tinsert");
-    check(H5Tinsert(disk.get(), f.name, offset, little_endian), "H5Tinsert");
-    offset += H5Tget_size(little_endian);
-  }
-  compound_dataset(loc, schema.name, disk.get(), mem.get(), rows, count,
-                   {{"units", units_json(schema)}, {"description", schema.description}});
+  DatasetStream stream(*this, loc, schema, count);
+  stream.append(rows, count);
+  stream.close();
 }
 
-void Writer::compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* rows,
-                              std::size_t count, const std::vector<std::pair<const char*, std::string>>& attrs) const {
+hid_t Writer::create_dataset(hid_t loc, const char* name, hid_t file_type, std::size_t count) const {
   const hsize_t dims[1] = {count};
   Handle space(check(H5Screate_simple(1, dims, nullptr), "H5Screate_simple"), H5Sclose);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"), H5Pclose);
@@ -71,10 +60,86 @@ void Writer::compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_
     check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
     check(H5Pset_deflate(dcpl.get(), 1), "H5Pset_deflate");
   }
-  Handle ds(check(H5Dcreate2(loc, name, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), "H5Dcreate2"),
-            H5Dclose);
+  return check(H5Dcreate2(loc, name, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), "H5Dcreate2");
+}
+
+void Writer::compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* rows,
+                              std::size_t count, const std::vector<std::pair<const char*, std::string>>& attrs) const {
+  Handle ds(create_dataset(loc, name, file_type, count), H5Dclose);
   if (count > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
   for (const auto& [attr, value] : attrs) string_attr(ds.get(), attr, value);
+}
+
+DatasetStream::DatasetStream(const Writer& w, hid_t loc, const Schema& schema, std::size_t count)
+    : w_(w),
+      schema_(schema),
+      mem_(w.check(H5Tcreate(H5T_COMPOUND, schema.record_size), "H5Tcreate"), H5Tclose),
+      ds_(create(w, loc, schema, mem_.get(), count), H5Dclose),
+      count_(count) {}
+
+hid_t DatasetStream::create(const Writer& w, hid_t loc, const Schema& schema, hid_t mem, std::size_t count) {
+  std::size_t packed = 0;
+  for (const Field& f : schema.fields) packed += H5Tget_size(field_types(f.type).second);
+  Handle disk(w.check(H5Tcreate(H5T_COMPOUND, packed), "H5Tcreate"), H5Tclose);
+  std::size_t offset = 0;
+  for (const Field& f : schema.fields) {
+    const auto [native, little_endian] = field_types(f.type);
+    w.check(H5Tinsert(mem, f.name, f.offset, native), "H5Tinsert");
+    w.check(H5Tinsert(disk.get(), f.name, offset, little_endian), "H5Tinsert");
+    offset += H5Tget_size(little_endian);
+  }
+  return w.create_dataset(loc, schema.name, disk.get(), count);
+}
+
+void DatasetStream::append(const void* rows, std::size_t n) {
+  if (written_ + pending_rows() + n > count_) {
+    throw Error(w_.path() + ": more than " + std::to_string(count_) + " rows for /" + schema_.name);
+  }
+  const auto* bytes = static_cast<const std::byte*>(rows);
+  const std::size_t size = schema_.record_size;
+  while (n > 0) {
+    if (pending_.empty() && n >= kChunkRows) {  // whole chunks straight from the caller's rows
+      const std::size_t whole = n - n % kChunkRows;
+      write(bytes, whole);
+      bytes += whole * size;
+      n -= whole;
+      continue;
+    }
+    const std::size_t take = std::min<std::size_t>(n, kChunkRows - pending_rows());
+    pending_.insert(pending_.end(), bytes, bytes + take * size);
+    bytes += take * size;
+    n -= take;
+    if (pending_rows() == kChunkRows) {
+      write(pending_.data(), kChunkRows);
+      pending_.clear();
+    }
+  }
+}
+
+void DatasetStream::close() {
+  if (const std::size_t rows = written_ + pending_rows(); rows != count_) {
+    throw Error(w_.path() + ": /" + schema_.name + " got " + std::to_string(rows) + " of " +
+                std::to_string(count_) + " rows");
+  }
+  if (!pending_.empty()) write(pending_.data(), pending_rows());
+  std::vector<std::byte>().swap(pending_);
+  w_.string_attr(ds_.get(), "units", units_json(schema_));
+  w_.string_attr(ds_.get(), "description", schema_.description);
+}
+
+void DatasetStream::write(const std::byte* rows, std::size_t n) {
+  if (written_ == 0 && n == count_) {  // everything at once
+    w_.check(H5Dwrite(ds_.get(), mem_.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
+  } else {
+    const hsize_t start[1] = {written_};
+    const hsize_t rows_here[1] = {n};
+    Handle file_space(w_.check(H5Dget_space(ds_.get()), "H5Dget_space"), H5Sclose);
+    w_.check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, rows_here, nullptr),
+             "H5Sselect_hyperslab");
+    Handle mem_space(w_.check(H5Screate_simple(1, rows_here, nullptr), "H5Screate_simple"), H5Sclose);
+    w_.check(H5Dwrite(ds_.get(), mem_.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, rows), "H5Dwrite");
+  }
+  written_ += n;
 }
 
 void write_json_table(const Writer& w, hid_t loc, const char* name, const char* description,
@@ -238,19 +303,14 @@ void write_summary(const Writer& w, hid_t loc, const llm::SimulationResults& r, 
   auto integer = [&](const char* name, std::int64_t v) {
     w.scalar_attr(group.get(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, v);
   };
-  std::int64_t completed = 0;
-  std::int64_t output_tokens = 0;
-  for (const llm::RequestRecord& row : r.requests) {
-    if (!row.completed) continue;
-    ++completed;
-    output_tokens += row.num_decode_tokens;
-  }
+  const std::int64_t completed = r.request_summary.num_completed;
+  const std::int64_t output_tokens = r.request_summary.output_tokens;
   const double makespan = simtime_to_seconds(r.makespan);
   const double per_s = makespan > 0 ? 1.0 / makespan : std::nan("");
   w.string_attr(group.get(), "description",
                 "Over completed requests; seconds; <metric>_{mean,p50,p90,p99}_s with vLLM's benchmark names "
                 "(ttft, tpot, itl, e2el) and Vidur's tbt and scheduling_delay; see docs/hdf5-schema.md");
-  integer("num_requests", static_cast<std::int64_t>(r.requests.size()));
+  integer("num_requests", r.request_summary.num_requests);
   integer("num_completed", completed);
   real("makespan_s", makespan);
   real("request_throughput_per_s", static_cast<double>(completed) * per_s);
@@ -274,6 +334,11 @@ void write_summary(const Writer& w, hid_t loc, const llm::SimulationResults& r, 
 
 void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, const RunMetadata& meta) {
   w.dataset(loc, request_schema(), r.requests.data(), r.requests.size());
+  write_results_after_requests(w, loc, r, meta);
+}
+
+void write_results_after_requests(const Writer& w, hid_t loc, const llm::SimulationResults& r,
+                                  const RunMetadata& meta) {
   w.dataset(loc, batch_schema(), r.batches.data(), r.batches.size());
   w.dataset(loc, replica_stage_schema(), r.replica_stages.data(), r.replica_stages.size());
   w.dataset(loc, replica_schema(), r.replicas.data(), r.replicas.size());

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +58,10 @@ class Writer {
   /// with `units` and `description` attributes.
   void dataset(hid_t loc, const Schema& schema, const void* rows, std::size_t count) const;
 
+  /// Creates the 1-D dataset `name` of `count` rows of `file_type` (chunked and compressed when large and asked
+  /// for), without timestamps.
+  hid_t create_dataset(hid_t loc, const char* name, hid_t file_type, std::size_t count) const;
+
   /// 1-D dataset `name` of `count` rows of a compound type (`mem_type` in memory, `file_type` on disk), compressed
   /// when large and asked for, without timestamps, with the given string attributes in order.
   void compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* rows,
@@ -72,6 +77,31 @@ class Writer {
   bool compress_ = false;
 };
 
+/// A dataset of Writer::dataset's layout whose rows come in pieces of any size, in row order. Rows are written a
+/// whole chunk (kChunkRows) at a time, so every chunk is written once and the file equals one written at once.
+class DatasetStream {
+ public:
+  DatasetStream(const Writer& w, hid_t loc, const Schema& schema, std::size_t count);
+  /// The next `n` rows (schema.record_size bytes each). Throws Error beyond `count` rows.
+  void append(const void* rows, std::size_t n);
+  /// Writes the last rows and the `units` and `description` attributes. Throws Error unless `count` rows came.
+  void close();
+
+ private:
+  /// Fills `mem` with the schema's fields and creates the dataset with their packed little-endian file type.
+  static hid_t create(const Writer& w, hid_t loc, const Schema& schema, hid_t mem, std::size_t count);
+  void write(const std::byte* rows, std::size_t n);
+  std::size_t pending_rows() const { return pending_.size() / schema_.record_size; }
+
+  const Writer& w_;
+  const Schema& schema_;
+  Handle mem_;
+  Handle ds_;
+  std::size_t count_;
+  std::size_t written_ = 0;
+  std::vector<std::byte> pending_;  // rows of an incomplete chunk
+};
+
 /// The `format_version` root attribute of run and sweep files (docs/hdf5-schema.md has the history).
 inline constexpr std::int32_t kFormatVersion = 2;
 
@@ -83,5 +113,8 @@ void write_json_table(const Writer& w, hid_t loc, const char* name, const char* 
 
 /// Writes a run's datasets, its /summary group and its attributes under `loc` (write_hdf5's layout).
 void write_results(const Writer& w, hid_t loc, const llm::SimulationResults& r, const RunMetadata& meta);
+/// write_results without /requests (written before, e.g. streamed into a DatasetStream of request_schema()).
+void write_results_after_requests(const Writer& w, hid_t loc, const llm::SimulationResults& r,
+                                  const RunMetadata& meta);
 
 }  // namespace llmsim::io::detail

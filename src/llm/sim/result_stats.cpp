@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "llmsim/util/error.hpp"
 
 namespace llmsim::llm {
 
@@ -44,65 +43,44 @@ std::vector<double> inter_token_latencies(const SimulationResults& results) {
   std::vector<double> gaps;
   if (results.tokens.empty()) return gaps;
   gaps.reserve(results.tokens.size());
-  // Both tables are sorted by request id; tokens of one request by token index.
-  std::size_t row = 0;
+  const std::vector<bool>& completed = results.request_summary.completed;
+  // Tokens are sorted by request id, a request's tokens by token index.
   for (std::size_t i = 1; i < results.tokens.size(); ++i) {
     const TokenRecord& prev = results.tokens[i - 1];
     const TokenRecord& token = results.tokens[i];
     if (token.request_id != prev.request_id) continue;
-    while (results.requests[row].request_id < token.request_id) ++row;
-    if (results.requests[row].completed) gaps.push_back(simtime_to_seconds(token.completed_at - prev.completed_at));
+    if (completed[static_cast<std::size_t>(token.request_id)]) {
+      gaps.push_back(simtime_to_seconds(token.completed_at - prev.completed_at));
+    }
   }
   return gaps;
 }
 
-namespace {
-
-using MetricGetter = double (*)(const RequestRecord&);
-
-MetricGetter metric_getter(const std::string& metric) {
-  if (metric == "ttft") return [](const RequestRecord& r) { return simtime_to_seconds(r.prefill_e2e_time); };
-  if (metric == "tbt") return [](const RequestRecord& r) { return r.decode_time_execution_plus_preemption_normalized; };
-  if (metric == "e2e") return [](const RequestRecord& r) { return simtime_to_seconds(r.e2e_time); };
-  if (metric == "scheduling_delay") return [](const RequestRecord& r) { return simtime_to_seconds(r.scheduling_delay); };
-  if (metric == "tpot") {
-    return [](const RequestRecord& r) {
-      return simtime_to_seconds(r.completed_at - r.prefill_completed_at) / static_cast<double>(r.num_decode_tokens - 1);
-    };
-  }
-  throw Error("unknown request metric '" + metric + "'");
-}
-
-// TPOT is undefined for one output token.
-bool has_metric(const RequestRecord& r, const std::string& metric) {
-  return r.completed && (metric != "tpot" || r.num_decode_tokens > 1);
-}
-
-}  // namespace
-
 std::vector<double> completed_request_metric(const SimulationResults& results, const std::string& metric) {
-  const MetricGetter get = metric_getter(metric);
+  const std::vector<double>& column = results.request_summary.column(metric);
   std::vector<double> values;
-  values.reserve(results.requests.size());
-  for (const RequestRecord& r : results.requests) {
-    if (has_metric(r, metric)) values.push_back(get(r));
+  values.reserve(column.size());
+  for (double v : column) {
+    if (!std::isnan(v)) values.push_back(v);  // TPOT of a request of one output token
   }
   return values;
 }
 
 double slo_attainment(const SimulationResults& results, const std::vector<MetricSlo>& slos) {
-  if (results.requests.empty()) return std::nan("");
-  std::vector<MetricGetter> get;
-  for (const MetricSlo& s : slos) get.push_back(metric_getter(s.metric));
+  const RequestSummary& summary = results.request_summary;
+  if (summary.num_requests == 0) return std::nan("");
+  std::vector<const std::vector<double>*> columns;
+  for (const MetricSlo& s : slos) columns.push_back(&summary.column(s.metric));
   std::int64_t met = 0;
-  for (const RequestRecord& r : results.requests) {
-    bool ok = r.completed != 0;
-    for (std::size_t i = 0; ok && i < slos.size(); ++i) {
-      ok = !has_metric(r, slos[i].metric) || get[i](r) <= slos[i].slo_s;  // a 1-token request has no TPOT to miss
+  for (std::size_t i = 0; i < static_cast<std::size_t>(summary.num_completed); ++i) {
+    bool ok = true;
+    for (std::size_t m = 0; ok && m < slos.size(); ++m) {
+      const double v = (*columns[m])[i];
+      ok = std::isnan(v) || v <= slos[m].slo_s;  // a 1-token request has no TPOT to miss
     }
     met += ok;
   }
-  return static_cast<double>(met) / static_cast<double>(results.requests.size());
+  return static_cast<double>(met) / static_cast<double>(summary.num_requests);
 }
 
 PerOp<std::array<double, kNumSources>> operator_time_by_source(const SimulationResults& results, int first,
@@ -153,11 +131,11 @@ std::vector<PoolRecord> summarise_pools(const ClusterConfig& cluster, const Simu
     r.cost_per_hour = p.cost_per_hour();
     first += p.num_replicas;
   }
-  for (const RequestRecord& q : results.requests) {
-    if (q.replica_id < 0) continue;
-    PoolRecord& r = out[pool_index(q.replica_id)];
-    ++r.num_requests;
-    r.completed_requests += q.completed;
+  const RequestSummary& requests = results.request_summary;
+  for (std::size_t replica = 0; replica < requests.requests_per_replica.size(); ++replica) {
+    PoolRecord& r = out[pool_index(static_cast<std::int32_t>(replica))];
+    r.num_requests += requests.requests_per_replica[replica];
+    r.completed_requests += requests.completed_per_replica[replica];
   }
   // A prefill pool's requests are the prompts it prefilled: handed over (their rows name the decode replica) or
   // finished or stuck there.

@@ -158,70 +158,75 @@ SimulationResults Simulation::run(const std::function<void(const Progress&)>& pr
   sync_seconds_ = outcome.sync_seconds;
   SimulationResults mine = local_results();
   if (!partitioned) {  // one rank: no encoding, no copy
-    mine.requests = request_rows(true);
+    collect_request_rows(mine);
     return finish(std::move(mine));
   }
-  std::vector<RequestRecord> rows = request_rows(rank_ == 0);
   const auto start = std::chrono::steady_clock::now();
   std::vector<des::Bytes> parts = transport_->gather(detail::encode_results(mine));
-  mine = {};
-  gather_request_rows(rows);
   sync_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (rank_ != 0) return {};
+  mine = {};
   SimulationResults all;
   for (des::Bytes& bytes : parts) {
     append(all, detail::decode_results(bytes));
     bytes = {};
   }
-  all.requests = std::move(rows);
+  collect_request_rows(all);
+  if (rank_ != 0) return {};
   return finish(std::move(all));
 }
 
-std::vector<RequestRecord> Simulation::request_rows(bool every_request) {
-  std::vector<ReplicaId> holder(requests_.size(), -1);
+void Simulation::collect_request_rows(SimulationResults& out) {
+  constexpr std::size_t kSlice = 65536;  // request ids per round: 14 MiB of rows
+  const std::size_t n = requests_.size();
+  std::vector<ReplicaId> holder(n, -1);
   for (const auto& replica : replicas_) {
     if (replica) replica->claim_requests(holder);
   }
-  std::vector<RequestRecord> rows;
-  rows.reserve(every_request ? holder.size()
-                             : static_cast<std::size_t>(std::count_if(holder.begin(), holder.end(),
-                                                                      [](ReplicaId h) { return h >= 0; })));
+  const bool root = rank_ == 0;
+  if (root && sink_ == nullptr) out.requests.reserve(n);
+  std::vector<RequestRecord> slice;
   std::optional<SimTime> previous_arrival;
-  for (std::size_t id = 0; id < requests_.size(); ++id) {
-    if (holder[id] >= 0) {
-      rows.push_back(request_record(requests_[id], holder[id], previous_arrival));
-    } else if (every_request) {
-      rows.push_back(request_record(requests_.holds(id) ? requests_[id] : requests_.unstarted(id), -1,
-                                    previous_arrival));
+  for (std::size_t first = 0; first < n; first += kSlice) {
+    slice.clear();
+    for (std::size_t id = first; id < std::min(n, first + kSlice); ++id) {
+      if (holder[id] >= 0) {
+        slice.push_back(request_record(requests_[id], holder[id], previous_arrival));
+      } else if (root) {
+        slice.push_back(request_record(requests_.holds(id) ? requests_[id] : requests_.unstarted(id), -1,
+                                       previous_arrival));
+      }
+      previous_arrival = requests_.arrived_at(id);
+      requests_.release(id);
     }
-    previous_arrival = requests_.arrived_at(id);
-    requests_.release(id);
+    if (transport_ && transport_->size() > 1) merge_remote_rows(slice, first);
+    if (!root) continue;
+    for (const RequestRecord& row : slice) out.request_summary.add(row);
+    if (sink_ != nullptr) {
+      sink_->write(slice);
+    } else {
+      out.requests.insert(out.requests.end(), slice.begin(), slice.end());
+    }
   }
-  return rows;
 }
 
-void Simulation::gather_request_rows(std::vector<RequestRecord>& rows) {
-  constexpr std::size_t kSlice = 65536;  // rows per rank and round: 14 MiB
-  const std::size_t mine = rank_ == 0 ? 0 : rows.size();
-  const auto slices = static_cast<SimTime>((mine + kSlice - 1) / kSlice);
-  const SimTime rounds = -transport_->min_reduce(-slices);
-  for (SimTime round = 0; round < rounds; ++round) {
-    const std::size_t begin = std::min(mine, static_cast<std::size_t>(round) * kSlice);
-    const std::size_t end = std::min(mine, begin + kSlice);
-    des::Bytes slice((end - begin) * sizeof(RequestRecord));
-    if (end > begin) std::memcpy(slice.data(), rows.data() + begin, slice.size());
-    const std::vector<des::Bytes> parts = transport_->gather(slice);
-    for (const des::Bytes& part : parts) {
-      for (std::size_t at = 0; at < part.size(); at += sizeof(RequestRecord)) {
-        RequestRecord row;
-        std::memcpy(&row, part.data() + at, sizeof row);
-        const auto id = static_cast<std::size_t>(row.request_id);
-        LLMSIM_ASSERT(id < rows.size() && rows[id].replica_id < 0, "a request reported twice");
-        rows[id] = row;
-      }
+void Simulation::merge_remote_rows(std::vector<RequestRecord>& slice, std::size_t first_id) {
+  const auto start = std::chrono::steady_clock::now();
+  des::Bytes mine;
+  if (rank_ != 0) {
+    mine.resize(slice.size() * sizeof(RequestRecord));
+    if (!slice.empty()) std::memcpy(mine.data(), slice.data(), mine.size());
+  }
+  const std::vector<des::Bytes> parts = transport_->gather(mine);
+  sync_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const des::Bytes& part : parts) {
+    for (std::size_t at = 0; at < part.size(); at += sizeof(RequestRecord)) {
+      RequestRecord row;
+      std::memcpy(&row, part.data() + at, sizeof row);
+      const auto index = static_cast<std::size_t>(row.request_id) - first_id;
+      LLMSIM_ASSERT(index < slice.size() && slice[index].replica_id < 0, "a request reported twice");
+      slice[index] = row;
     }
   }
-  if (rank_ != 0) std::vector<RequestRecord>().swap(rows);
 }
 
 SimulationResults Simulation::local_results() {
@@ -267,7 +272,7 @@ void Simulation::append(SimulationResults& all, SimulationResults part) {
 
 SimulationResults Simulation::finish(SimulationResults all) {
   auto by = [](auto key) { return [key](const auto& x, const auto& y) { return key(x) < key(y); }; };
-  LLMSIM_ASSERT(all.requests.size() == requests_.size(), "a request row missing");
+  LLMSIM_ASSERT(all.request_summary.num_requests == std::ssize(requests_), "a request row missing");
   std::sort(all.batches.begin(), all.batches.end(),
             by([](const BatchRecord& b) { return std::pair(b.replica_id, b.batch_index); }));
   std::sort(all.replica_stages.begin(), all.replica_stages.end(),
@@ -291,9 +296,7 @@ SimulationResults Simulation::finish(SimulationResults all) {
             by([](const KvTransferRecord& k) { return k.request_id; }));
   all.pools = summarise_pools(config_.cluster, all);
   for (std::size_t p = 0; p < all.pools.size(); ++p) all.pools[p].operators = predictors_[p]->describe();
-  if (!all.time_limit_reached) {
-    stalled_ = std::count_if(all.requests.begin(), all.requests.end(), [](const RequestRecord& r) { return !r.completed; });
-  }
+  if (!all.time_limit_reached) stalled_ = all.request_summary.num_requests - all.request_summary.num_completed;
   return all;
 }
 

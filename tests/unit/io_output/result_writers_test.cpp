@@ -35,6 +35,7 @@ llm::SimulationResults sample() {
     q.e2e_time = 500;
     q.decode_time_execution_plus_preemption_normalized = 0.125 * i;
     r.requests.push_back(q);
+    r.request_summary.add(q);
   }
   r.batches.push_back(llm::BatchRecord{1, 0, 10, 20, 10, 2, 33, 32, 1});
   r.replica_stages.push_back(llm::ReplicaStageRecord{0, 0, 4, 40, 0, 50, 80.0, 12.5});
@@ -153,6 +154,47 @@ TEST(Hdf5Writer, EqualResultsGiveByteIdenticalFiles) {
   other.requests[1].e2e_time = 501;
   write_h5(other, RunMetadata{"{}", 1, 1, "single"}, b);
   EXPECT_NE(read_bytes(a), read_bytes(b));
+}
+
+// Request rows streamed in pieces of any size, across chunk boundaries (65,536 rows), compressed and not, give
+// the bytes of a file written at once; a row too many, or too few at finish, is an error naming the file.
+TEST(Hdf5ResultFile, RowsStreamedInPiecesGiveTheBytesOfOneWrite) {
+  llm::SimulationResults r = sample();
+  r.requests.clear();
+  r.request_summary = {};
+  for (int i = 0; i < 150'000; ++i) {
+    llm::RequestRecord q;
+    q.request_id = i;
+    q.replica_id = i % 3;
+    q.completed = static_cast<std::uint8_t>(i % 7 != 0);
+    q.arrived_at = 10 * i;
+    q.e2e_time = 1000 + i % 977;
+    r.requests.push_back(q);
+    r.request_summary.add(q);
+  }
+  for (const bool compress : {false, true}) {
+    RunMetadata meta{"{}", 1, 2, "block"};
+    meta.compress = compress;
+    const fs::path whole = temp_dir() / "whole.h5";
+    const fs::path streamed = temp_dir() / "streamed.h5";
+    write_h5(r, meta, whole);
+    StagedFiles staged;
+    Hdf5ResultFile file(meta, r.requests.size(), streamed.string(), staged);
+    const std::span<const llm::RequestRecord> rows(r.requests);
+    std::size_t at = 0;
+    for (const std::size_t piece : {1, 70'000, 3, 65'536}) {
+      file.request_rows().write(rows.subspan(at, piece));
+      at += piece;
+    }
+    EXPECT_THROW(file.finish(r), Error) << "135,540 rows of 150,000";
+    file.request_rows().write(rows.subspan(at));
+    EXPECT_THROW(file.request_rows().write(rows.subspan(0, 1)), Error);
+    llm::SimulationResults rest = r;
+    rest.requests.clear();  // finish reads the summary, not the rows
+    file.finish(rest);
+    staged.commit();
+    EXPECT_TRUE(read_bytes(whole) == read_bytes(streamed)) << "compress " << compress;
+  }
 }
 
 TEST(Hdf5Writer, EmptyTablesAreWritten) {

@@ -102,19 +102,29 @@ TEST(PartitionedSimulation, MoreRanksThanReplicasStillWork) {
 // Request rows are built across several 16,384-request chunks of the request store, gathered in several slices of
 // 65,536 rows, and stopped by a time limit: unarrived requests and those still on the wire to a replica keep rank
 // 0's placeholder rows (replica -1), and every row equals the single-process one.
-TEST(PartitionedSimulation, ManyRequestRowsStoppedByATimeLimitAreIdenticalOnAnyRankCount) {
+std::vector<RequestSpec> many_requests() {
   Mt19937 rng = Mt19937::python_seeded(11);
   std::vector<RequestSpec> w;
   for (int i = 0; i < 160'000; ++i) {
     w.push_back(RequestSpec{static_cast<SimTime>(i) * 100'000, 1 + static_cast<std::int64_t>(rng.randbelow(32)),
                             1 + static_cast<std::int64_t>(rng.randbelow(2))});  // one every 100 us
   }
+  return w;
+}
+
+SimulationConfig four_replicas_stopped_at_15s() {
   SimulationConfig c = config("sarathi", "round_robin");
   c.cluster.pools[0].num_replicas = 4;
   c.cluster.pools[0].replica.num_pipeline_stages = 1;
   c.metrics.enable_chrome_trace = false;
   c.cluster.routing.latency = 2'000'000;  // 2 ms: few synchronisation windows
   c.time_limit_s = 15.0;                  // 150,000 arrivals
+  return c;
+}
+
+TEST(PartitionedSimulation, ManyRequestRowsStoppedByATimeLimitAreIdenticalOnAnyRankCount) {
+  const std::vector<RequestSpec> w = many_requests();
+  const SimulationConfig c = four_replicas_stopped_at_15s();
   const SimulationResults one = run_on(1, c, w);
   ASSERT_EQ(one.requests.size(), w.size());
   std::size_t nowhere = 0;
@@ -137,6 +147,49 @@ TEST(PartitionedSimulation, ManyRequestRowsStoppedByATimeLimitAreIdenticalOnAnyR
   }
   EXPECT_EQ(states, received);
   EXPECT_EQ(received[0] + received[1] + nowhere, w.size());
+}
+
+/// Collects streamed request rows and checks that they come in slices of consecutive ids.
+class CollectingSink final : public RequestRowSink {
+ public:
+  void write(std::span<const RequestRecord> slice) override {
+    for (const RequestRecord& row : slice) {
+      EXPECT_EQ(row.request_id, std::ssize(rows));
+      rows.push_back(row);
+    }
+    slice_sizes.push_back(slice.size());
+  }
+  std::vector<RequestRecord> rows;
+  std::vector<std::size_t> slice_sizes;
+};
+
+// Streamed request rows (what llmsim writes straight into the result file): rank 0 passes every row to the sink in
+// slices of 65,536 ids and keeps none; the rows and the summary equal those of a run that holds them.
+TEST(PartitionedSimulation, StreamedRequestRowsEqualHeldOnesOnAnyRankCount) {
+  const std::vector<RequestSpec> w = many_requests();
+  const SimulationConfig c = four_replicas_stopped_at_15s();
+  const SimulationResults held = run_on(1, c, w);
+  const FixedPredictor predictor(1.5);
+  for (const int ranks : {1, 3}) {
+    CollectingSink sink;
+    SimulationResults streamed;
+    des::run_local_ranks(ranks, [&](des::Transport& t) {
+      Simulation sim(c, w, {&predictor}, &t);
+      if (t.rank() == 0) sim.stream_request_rows(sink);
+      SimulationResults r = sim.run();
+      if (t.rank() == 0) streamed = std::move(r);
+    });
+    EXPECT_TRUE(streamed.requests.empty());
+    EXPECT_TRUE(sink.rows == held.requests) << ranks << " rank(s)";
+    EXPECT_EQ(sink.slice_sizes, (std::vector<std::size_t>{65'536, 65'536, 160'000 - 2 * 65'536}));
+    EXPECT_EQ(streamed.request_summary.num_requests, 160'000);
+    EXPECT_EQ(streamed.request_summary.num_completed, held.request_summary.num_completed);
+    EXPECT_EQ(streamed.request_summary.e2e, held.request_summary.e2e);
+    EXPECT_EQ(streamed.request_summary.completed_per_replica, held.request_summary.completed_per_replica);
+    SimulationResults with_rows = streamed;
+    with_rows.requests = sink.rows;
+    expect_identical(with_rows, held);
+  }
 }
 
 TEST(PartitionedSimulation, ZeroLookaheadIsAConfigErrorNotAHang) {

@@ -85,6 +85,8 @@ TEST(ServingMetrics, SloAttainmentCountsRequestsMeetingEverySlo) {
   EXPECT_DOUBLE_EQ(slo_attainment(r, {{"ttft", 1.2 * kMsS}, {"tpot", 1.2 * kMsS}}), 1.0 / 3);  // C only
   SimulationResults unfinished = r;
   unfinished.requests[2].completed = 0;  // a request that did not complete misses every SLO
+  unfinished.request_summary = {};
+  for (const RequestRecord& q : unfinished.requests) unfinished.request_summary.add(q);
   EXPECT_DOUBLE_EQ(slo_attainment(unfinished, {{"ttft", 2 * kMsS}}), 2.0 / 3);
 }
 
