@@ -98,8 +98,9 @@ void DatasetStream::append(const void* rows, std::size_t n) {
   const auto* bytes = static_cast<const std::byte*>(rows);
   const std::size_t size = schema_.record_size;
   while (n > 0) {
-    if (pending_.empty() && n >= kChunkRows) {  // whole chunks straight from the caller's rows
-      const std::size_t whole = n - n % kChunkRows;
+    if (pending_.empty() && (n >= kChunkRows || written_ + n == count_)) {
+      // Whole chunks, or the dataset's last rows, straight from the caller's rows.
+      const std::size_t whole = written_ + n == count_ ? n : n - n % kChunkRows;
       write(bytes, whole);
       bytes += whole * size;
       n -= whole;
