@@ -179,9 +179,9 @@ int predict_command(const InspectOptions& o) {
   return 0;
 }
 
-int run_inspect(int (*command)(const InspectOptions&), const InspectOptions& options) {
+int with_exit_codes(const std::function<int()>& command) {
   try {
-    return command(options);
+    return command();
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "llmsim: config error: %s\n", e.what());
     return 2;
@@ -192,6 +192,10 @@ int run_inspect(int (*command)(const InspectOptions&), const InspectOptions& opt
     std::fprintf(stderr, "llmsim: internal error: %s\n", e.what());
     return 1;
   }
+}
+
+int run_inspect(int (*command)(const InspectOptions&), const InspectOptions& options) {
+  return with_exit_codes([&] { return command(options); });
 }
 
 }  // namespace llmsim::app

@@ -3,6 +3,7 @@
 // stage times, operator by operator): the numbers a simulation uses, computed by the same code.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct InspectOptions {
   std::vector<std::string> prefills;  ///< predict: CHUNK or CHUNK:KV (tokens of this iteration, tokens cached)
   std::vector<std::string> decodes;   ///< predict: KV or KVxCOUNT (context of each decoding request)
 };
+
+/// Runs `command`, mapping ConfigError/InputError to exit code 2 (message on stderr) and other errors to 1.
+int with_exit_codes(const std::function<int()>& command);
 
 /// Runs `command`, mapping ConfigError/InputError to exit code 2 (message on stderr) and other errors to 1.
 int run_inspect(int (*command)(const InspectOptions&), const InspectOptions& options);

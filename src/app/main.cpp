@@ -12,6 +12,7 @@
 #include "predictor_cache_option.hpp"
 #include "launch.hpp"
 #include "plugin_list.hpp"
+#include "validate_command.hpp"
 
 namespace {
 
@@ -106,6 +107,23 @@ int main(int argc, char** argv) {
   predict->add_option("--decode", inspect.decodes,
                       "KV[xCOUNT]: COUNT requests (default 1) decoding one token with a context of KV tokens "
                       "(repeatable)");
+  llmsim::app::ValidateOptions validate_opt;
+  CLI::App* validate = cli.add_subcommand(
+      "validate",
+      "Predict every case of the validation suites (measurements made on real GPUs, configs/validation/) and print\n"
+      "measured, predicted and relative error per case and a summary (median / P90 / max |error| per suite, GPU,\n"
+      "model, predictor and metric); all of it goes to the HDF5 file. Exit 4 when --check finds a group past its\n"
+      "bound. See docs/validation.md.");
+  validate->add_option("--suite", validate_opt.suites, "A suite file, or a directory of them (repeatable)")
+      ->capture_default_str();
+  validate->add_option("-o,--output", validate_opt.output_path, "HDF5 file of cases and summary")->capture_default_str();
+  validate->add_option("--check", validate_opt.bounds_path,
+                       "Bounds file (configs/validation/bounds.yaml): exit 4 if any group's median, P90 or max "
+                       "|error| exceeds its bound, or a group has none")
+      ->check(CLI::ExistingFile);
+  validate->add_option("--set", validate_opt.overrides,
+                       "Override a config key of every case (repeatable), e.g. to try a predictor setting");
+  validate->add_flag("--cases", validate_opt.print_cases, "Also print every case and metric");
   cli.require_subcommand(0, 1);
   try {
     cli.parse(argc, argv);
@@ -113,7 +131,7 @@ int main(int argc, char** argv) {
       std::printf("%s", llmsim::app::plugin_list().c_str());
       return 0;
     }
-    if (!plan->parsed() && !predict->parsed() && opt.config_path.empty()) {
+    if (!plan->parsed() && !predict->parsed() && !validate->parsed() && opt.config_path.empty()) {
       throw CLI::RequiredError("--config");
     }
   } catch (const CLI::ParseError& e) {
@@ -122,5 +140,6 @@ int main(int argc, char** argv) {
   }
   if (plan->parsed()) return llmsim::app::run_inspect(llmsim::app::plan_command, inspect);
   if (predict->parsed()) return llmsim::app::run_inspect(llmsim::app::predict_command, inspect);
+  if (validate->parsed()) return llmsim::app::validate_command(validate_opt);
   return launch.run(opt);
 }

@@ -2,11 +2,12 @@
 # target visibility alone cannot stop a header-level dependency. Run: cmake -DROOT=<source dir> -P check_layering.cmake
 # Each rule: the directories of one layer (|-separated) = the include texts they must not use (,-separated).
 set(rules
-  "src/util|include/llmsim/util=llmsim/des/,llmsim/llm/,llmsim/io/,llmsim/sweep/,llmsim/mpi/,<mpi.h>,<hdf5.h>"
-  "src/des|include/llmsim/des=llmsim/llm/,llmsim/io/,llmsim/sweep/,llmsim/mpi/,<mpi.h>,<hdf5.h>"
-  "src/llm|include/llmsim/llm=llmsim/io/,llmsim/sweep/,llmsim/mpi/,<mpi.h>,<hdf5.h>"
-  "src/io|include/llmsim/io=llmsim/sweep/,llmsim/mpi/,<mpi.h>"
-  "src/sweep|include/llmsim/sweep=llmsim/mpi/,<mpi.h>"
+  "src/util|include/llmsim/util=llmsim/validation/,llmsim/des/,llmsim/llm/,llmsim/io/,llmsim/sweep/,llmsim/mpi/,<mpi.h>,<hdf5.h>"
+  "src/des|include/llmsim/des=llmsim/validation/,llmsim/llm/,llmsim/io/,llmsim/sweep/,llmsim/mpi/,<mpi.h>,<hdf5.h>"
+  "src/llm|include/llmsim/llm=llmsim/validation/,llmsim/io/,llmsim/sweep/,llmsim/mpi/,<mpi.h>,<hdf5.h>"
+  "src/io|include/llmsim/io=llmsim/validation/,llmsim/sweep/,llmsim/mpi/,<mpi.h>"
+  "src/sweep|include/llmsim/sweep=llmsim/validation/,llmsim/mpi/,<mpi.h>"
+  "src/validation|include/llmsim/validation=llmsim/mpi/,<mpi.h>,<hdf5.h>"
   "src/app=<mpi.h>,<hdf5.h>")
 set(violations "")
 foreach(rule IN LISTS rules)
@@ -33,6 +34,6 @@ foreach(rule IN LISTS rules)
   endforeach()
 endforeach()
 if(violations)
-  message(FATAL_ERROR "includes against the layers (app -> sweep -> io -> llm -> des -> util; MPI only in src/mpi):\n${violations}")
+  message(FATAL_ERROR "includes against the layers (app -> validation -> sweep -> io -> llm -> des -> util; MPI only in src/mpi):\n${violations}")
 endif()
 message(STATUS "layering: no include runs against the layers")

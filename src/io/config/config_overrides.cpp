@@ -79,4 +79,34 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
   }
 }
 
+std::string to_yaml_flow(const YAML::Node& n) {
+  if (n.IsScalar()) return n.Scalar();
+  YAML::Emitter e;
+  e << YAML::Flow << n;
+  return e.c_str();
+}
+
+namespace {
+
+YAML::Node with_absolute_paths(const std::string& key, const YAML::Node& value, const std::filesystem::path& dir) {
+  if (value.IsScalar()) {
+    if (!is_path_key(key) || !std::filesystem::path(value.Scalar()).is_relative()) return value;
+    return YAML::Node(std::filesystem::weakly_canonical(dir / value.Scalar()).string());
+  }
+  YAML::Node out = YAML::Clone(value);
+  if (value.IsMap()) {
+    for (auto kv : out) kv.second = with_absolute_paths(kv.first.Scalar(), kv.second, dir);
+  } else if (value.IsSequence()) {
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = with_absolute_paths("", out[i], dir);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string override_for(const std::string& key, const YAML::Node& value, const std::string& file) {
+  const std::filesystem::path dir = std::filesystem::absolute(file).parent_path();
+  return key + "=" + to_yaml_flow(with_absolute_paths(key, value, dir));
+}
+
 }  // namespace llmsim::io::detail

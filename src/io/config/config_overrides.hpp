@@ -17,4 +17,11 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
 /// True for keys whose value is a file path (model, device, network_device, trace_file, table_dir).
 bool is_path_key(const std::string& dotted_key);
 
+/// A YAML value as one line (a scalar as is, anything else in flow style), as `--set` takes it.
+std::string to_yaml_flow(const YAML::Node& n);
+
+/// `key=value` for apply_overrides, with every relative path in `value` (the value itself, or path keys inside
+/// mappings and lists, e.g. a list of pools) made absolute against the directory of `file` (a sweep or suite).
+std::string override_for(const std::string& key, const YAML::Node& value, const std::string& file);
+
 }  // namespace llmsim::io::detail

@@ -43,35 +43,6 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-std::string to_yaml_flow(const YAML::Node& n) {
-  if (n.IsScalar()) return n.Scalar();
-  YAML::Emitter e;
-  e << YAML::Flow << n;
-  return e.c_str();
-}
-
-/// `value` for `key` with every relative path in it (the value itself, or path keys inside mappings and lists,
-/// e.g. a list of pools) made absolute against `dir`.
-YAML::Node with_absolute_paths(const std::string& key, const YAML::Node& value, const std::filesystem::path& dir) {
-  if (value.IsScalar()) {
-    if (!detail::is_path_key(key) || !std::filesystem::path(value.Scalar()).is_relative()) return value;
-    return YAML::Node(std::filesystem::weakly_canonical(dir / value.Scalar()).string());
-  }
-  YAML::Node out = YAML::Clone(value);
-  if (value.IsMap()) {
-    for (auto kv : out) kv.second = with_absolute_paths(kv.first.Scalar(), kv.second, dir);
-  } else if (value.IsSequence()) {
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = with_absolute_paths("", out[i], dir);
-  }
-  return out;
-}
-
-/// `key=value`, with relative paths in the value made absolute against the sweep file's directory.
-std::string override_for(const std::string& key, const YAML::Node& value, const std::string& sweep_file) {
-  const std::filesystem::path dir = std::filesystem::absolute(sweep_file).parent_path();
-  return key + "=" + to_yaml_flow(with_absolute_paths(key, value, dir));
-}
-
 Axis parse_axis(YamlSection s, const std::string& name) {
   Axis axis{name, {}};
   const YAML::Node values = s.raw("values");
@@ -97,12 +68,12 @@ Axis parse_axis(YamlSection s, const std::string& name) {
       if (av.label.empty()) b.fail("label", "required");
       const YAML::Node set = b.raw("set");
       if (!set.IsDefined() || !set.IsMap() || set.size() == 0) b.fail("set", "required: a mapping of config keys to values");
-      for (const auto& kv : set) av.overrides.push_back(override_for(kv.first.as<std::string>(), kv.second, s.file()));
+      for (const auto& kv : set) av.overrides.push_back(detail::override_for(kv.first.as<std::string>(), kv.second, s.file()));
       b.finish();
     } else {
       if (!v.IsScalar()) s.fail("values", "with key/keys every value must be a scalar (use label/set for bundles)");
       av.label = v.Scalar();
-      for (const std::string& key : keys) av.overrides.push_back(override_for(key, v, s.file()));
+      for (const std::string& key : keys) av.overrides.push_back(detail::override_for(key, v, s.file()));
     }
     if (!labels.insert(av.label).second) s.fail("values", "value '" + av.label + "' appears twice");
     axis.values.push_back(std::move(av));
@@ -149,7 +120,7 @@ std::vector<Exclusion> parse_exclusions(YamlSection& root, const std::vector<Axi
       std::string valid;
       for (const Axis& x : axes) valid += (valid.empty() ? "" : ", ") + x.name;
       if (a == axes.size()) root.fail(where, "unknown axis '" + axis + "'; valid: " + valid);
-      const std::string label = to_yaml_flow(kv.second);
+      const std::string label = detail::to_yaml_flow(kv.second);
       std::string labels;
       bool found = false;
       for (const AxisValue& v : axes[a].values) {
@@ -275,7 +246,7 @@ Sweep load_sweep_yaml(const std::string& path) {
   if (root.has("set")) {
     const YAML::Node set = root.raw("set");
     if (!set.IsMap()) root.fail("set", "expected a mapping of config keys to values applied to every configuration");
-    for (const auto& kv : set) common.push_back(override_for(kv.first.as<std::string>(), kv.second, path));
+    for (const auto& kv : set) common.push_back(detail::override_for(kv.first.as<std::string>(), kv.second, path));
   }
   const std::vector<Axis> axes = parse_axes(root);
   const std::vector<Exclusion> exclusions = parse_exclusions(root, axes);
