@@ -51,19 +51,19 @@ Json summary_row(const validation::SummaryRow& s) {
 }
 
 void print_cases(const std::vector<validation::CaseError>& errors) {
-  std::printf("%-48s %-20s %12s %12s %9s\n", "case", "metric", "measured ms", "predicted ms", "error %");
+  std::printf("%-56s %-20s %12s %12s %9s\n", "case", "metric", "measured ms", "predicted ms", "error %");
   for (const validation::CaseError& e : errors) {
-    std::printf("%-48s %-20s %12.3f %12.3f %+9.2f\n", e.c->id.c_str(), e.metric.c_str(), e.measured_ms,
+    std::printf("%-56s %-20s %12.3f %12.3f %+9.2f\n", e.c->id.c_str(), e.metric.c_str(), e.measured_ms,
                 e.predicted_ms, e.error_percent);
   }
   std::printf("\n");
 }
 
 void print_summary(const std::vector<validation::SummaryRow>& summary) {
-  std::printf("%-24s %-5s %-11s %-10s %-20s %-8s %5s %8s %8s %8s %8s\n", "suite", "gpu", "model", "predictor",
+  std::printf("%-24s %-5s %-11s %-12s %-20s %-8s %5s %8s %8s %8s %8s\n", "suite", "gpu", "model", "predictor",
               "metric", "role", "cases", "median%", "P90%", "max%", "signed%");
   for (const validation::SummaryRow& s : summary) {
-    std::printf("%-24s %-5s %-11s %-10s %-20s %-8s %5lld %8.2f %8.2f %8.2f %+8.2f\n", s.suite.c_str(), s.gpu.c_str(),
+    std::printf("%-24s %-5s %-11s %-12s %-20s %-8s %5lld %8.2f %8.2f %8.2f %+8.2f\n", s.suite.c_str(), s.gpu.c_str(),
                 s.model.c_str(), s.predictor.c_str(), s.metric.c_str(), s.role.c_str(),
                 static_cast<long long>(s.cases), s.median_abs_percent, s.p90_abs_percent, s.max_abs_percent,
                 s.mean_signed_percent);

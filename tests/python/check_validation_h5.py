@@ -10,7 +10,8 @@ Runs `llmsim validate` on the bundled suites, then checks its HDF5 file independ
 * error_percent = 100 (predicted - measured) / measured, and the summary's median / P90 / max |error| and mean
   signed error equal numpy's over the cases of each group;
 * the predicted values of three cases equal a plain `llmsim` run of the same setting (mean TTFT, TPOT, e2e of its
-  /requests).
+  /requests), and with the CPU overhead each case's decode iteration is at least the launch floor (80 layers x
+  0.55 ms) plus the per-iteration and per-request terms.
 """
 import json
 import subprocess
@@ -53,7 +54,8 @@ def main():
     drop = ((expected.tensor_parallel == 2) & (expected.batch_size == 64) & expected.metric.isin(["prefill_ms", "e2e_ms"])) | \
            ((expected.token_size >= 1024) & (expected.metric == "e2e_ms"))
     expected = expected[~drop]
-    expected["case"] = (expected.hardware.str[:4] + "/llama2-70b/tp" + expected.tensor_parallel.astype(str) + "/prompt" +
+    expected = pd.concat([expected.assign(predictor=p) for p in ("profiled", "profiled-cpu")])
+    expected["case"] = (expected.hardware.str[:4] + "/" + expected.predictor + "/llama2-70b/tp" + expected.tensor_parallel.astype(str) + "/prompt" +
                         expected.prompt_size.astype(str) + "-batch" + expected.batch_size.astype(str) + "-tokens" +
                         expected.token_size.astype(str))
     got = cases.set_index(["case", "metric"]).sort_index()
@@ -80,8 +82,8 @@ def main():
                 s.mean_signed_error_percent]
         if not np.allclose(have, want_row, rtol=1e-12, atol=1e-12):
             problems.append(f"summary {s.gpu} {s.metric}: {have} != {want_row}")
-    if len(summary) != 6:
-        problems.append(f"{len(summary)} summary groups, expected 6 (2 GPUs x 3 metrics)")
+    if len(summary) != 12:
+        problems.append(f"{len(summary)} summary groups, expected 12 (2 GPUs x 2 predictors x 3 metrics)")
 
     base = repo / "configs/validation/base/single-replica-static-batch.yaml"
     for gpu, node, tp, prompt, batch, tokens in [("a100", "a100_dgx", 4, 512, 8, 128), ("h100", "h100_dgx", 8, 2048, 1, 128),
@@ -99,11 +101,16 @@ def main():
         sim = {"prefill_ms": r.prefill_e2e_time.mean() / 1e6,
                "decode_iteration_ms": ((r.e2e_time - r.prefill_e2e_time) / (r.num_decode_tokens - 1)).mean() / 1e6,
                "e2e_ms": r.e2e_time.mean() / 1e6}
-        case = f"{gpu}/llama2-70b/tp{tp}/prompt{prompt}-batch{batch}-tokens{tokens}"
+        case = f"{gpu}/profiled/llama2-70b/tp{tp}/prompt{prompt}-batch{batch}-tokens{tokens}"
         for metric, value in sim.items():
             p = got.loc[(case, metric), "predicted_ms"]
             if abs(p - value) > 1e-9 * value:
                 problems.append(f"{case} {metric}: validate {p} vs llmsim run {value}")
+    cpu = got.xs("decode_iteration_ms", level="metric")
+    cpu = cpu[cpu.index.str.contains("/profiled-cpu/")]
+    batch = cpu.index.str.extract(r"batch(\d+)")[0].astype(int).values
+    if not (cpu.predicted_ms.values >= 80 * 0.55 + 0.75 + 0.2 * batch - 1e-6).all():
+        problems.append("a profiled-cpu decode iteration is below its launch floor plus overhead")
     if problems:
         print("\n".join(problems))
         sys.exit(1)

@@ -218,6 +218,17 @@ struct RequestGeneratorConfig {
 /// Execution-time predictor. `vidur_table` reads Vidur's per-operator prediction tables from `table_dir`;
 /// `profiled` trains its own models from the profiles under `profile_dir` (predictor spec 1-3). The
 /// prediction_max_* keys describe a vidur_table grid; `profiled` predicts any batch and has none.
+/// The serving engine's CPU work per batch stage (docs/validation.md, "CPU overhead"). All zero by default, Vidur's
+/// skip_cpu_overhead_modeling: stage times are then the GPU model time exactly.
+struct CpuOverheadConfig {
+  double per_iteration_ms = 0;     ///< scheduling, input preparation, sampling, detokenisation: once per stage
+  double per_request_ms = 0;       ///< the same work per request of the batch
+  double launch_per_layer_ms = 0;  ///< CPU time to launch one layer's kernels: a stage takes at least layers x this
+                                   ///< (kernels launched eagerly overlap the GPU, so the longer of the two counts)
+
+  bool any() const { return per_iteration_ms != 0 || per_request_ms != 0 || launch_per_layer_ms != 0; }
+};
+
 struct PredictorConfig {
   std::string name = "vidur_table";
   std::string table_dir;
@@ -235,6 +246,7 @@ struct PredictorConfig {
   double attention_prefill_batching_overhead_fraction = 0.1;
   double nccl_cpu_launch_overhead_ms = 0.02;
   double nccl_cpu_skew_overhead_per_device_ms = 0.0;
+  CpuOverheadConfig cpu_overhead;
 };
 
 /// What a pool's replicas do: everything (`mixed`, Vidur's replicas), only prefills (`prefill`: a request leaves

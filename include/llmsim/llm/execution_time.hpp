@@ -2,6 +2,7 @@
 // ExecutionTime of one batch on one pipeline stage, and the predictor interface that produces it.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,12 +30,18 @@ struct ExecutionTime {
   double add = 0;
   double tensor_parallel_communication = 0;    ///< one all-reduce (charged twice per layer)
   double pipeline_parallel_communication = 0;  ///< per stage, not per layer; 0 on the last stage
+  double cpu_overhead_ms = 0;   ///< the engine's CPU work of this stage (CpuOverheadConfig), added to the model time
+  double launch_floor_ms = 0;   ///< the stage takes at least this long (CPU kernel launches of its layers)
   PerOp<Source> source{};                      ///< where each operator's time came from
 
   /// Model time in seconds: (block x layers + pp_comm) x 1e-3, with Vidur's summation order.
   double model_time_s() const;
-  /// Total stage time in seconds. CPU overheads are not modelled (Vidur's default skips them).
-  double total_time_s() const { return model_time_s(); }
+  /// Total stage time in seconds: the longer of the model time and the launch floor, plus the CPU overhead
+  /// (exactly the model time with both 0, Vidur's default).
+  double total_time_s() const {
+    const double model = model_time_s();
+    return (launch_floor_ms > 0 ? std::max(model, launch_floor_ms * 1e-3) : model) + cpu_overhead_ms * 1e-3;
+  }
   /// Adds what each operator contributes to this stage's time (ms: per-layer times x layers, the all-reduce twice
   /// per layer, send_recv once) to `acc[operator][its source]`.
   void add_stage_ms(PerOp<std::array<double, kNumSources>>& acc) const;

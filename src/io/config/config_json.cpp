@@ -69,6 +69,11 @@ Json predictor_json(const llm::PredictorConfig& p) {
   j["attention_prefill_batching_overhead_fraction"] = p.attention_prefill_batching_overhead_fraction;
   j["nccl_cpu_launch_overhead_ms"] = p.nccl_cpu_launch_overhead_ms;
   j["nccl_cpu_skew_overhead_per_device_ms"] = p.nccl_cpu_skew_overhead_per_device_ms;
+  if (p.cpu_overhead.any()) {  // absent when off, so configs without it keep their JSON (and sweep ids)
+    j["cpu_overhead"] = {{"per_iteration_ms", p.cpu_overhead.per_iteration_ms},
+                         {"per_request_ms", p.cpu_overhead.per_request_ms},
+                         {"launch_per_layer_ms", p.cpu_overhead.launch_per_layer_ms}};
+  }
   return j;
 }
 

@@ -81,13 +81,13 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
       ++unused["model " + std::string(model[r]) + " is not in models"];
       continue;
     }
-    std::size_t d = 0;
-    while (d < deployment_rows.size() && !deployment_rows[d](r)) ++d;
-    if (d == deployment_rows.size()) {
-      ++unused["hardware " + std::string(hardware[r]) + " matches no deployment"];
-      continue;
+    bool taken = false;  // by every deployment that matches it
+    for (std::size_t d = 0; d < deployment_rows.size(); ++d) {
+      if (!deployment_rows[d](r)) continue;
+      groups[{d, std::string(model[r]), tp[r], prompt[r], batch[r], tokens[r]}].push_back(r);
+      taken = true;
     }
-    groups[{d, std::string(model[r]), tp[r], prompt[r], batch[r], tokens[r]}].push_back(r);
+    if (!taken) ++unused["hardware " + std::string(hardware[r]) + " matches no deployment"];
   }
   for (const auto& [reason, count] : unused) suite.unused.push_back({reason, count});
   std::map<std::string, std::int64_t> excluded;
@@ -100,7 +100,7 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
     c.predictor = dep.name;
     c.role = dep.role;
     c.tensor_parallel = static_cast<std::int32_t>(tp_v);
-    c.id = dep.gpu + "/" + model_name + "/tp" + whole(tp_v) + "/prompt" + whole(prompt_v) + "-batch" + whole(batch_v) +
+    c.id = dep.gpu + "/" + dep.name + "/" + model_name + "/tp" + whole(tp_v) + "/prompt" + whole(prompt_v) + "-batch" + whole(batch_v) +
            "-tokens" + whole(tokens_v);
     c.setting = whole(batch_v) + " x " + whole(prompt_v) + " prompt tokens, " + whole(tokens_v) + " output tokens";
     c.kind = CaseKind::simulation;
@@ -127,6 +127,9 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
     suite.cases.push_back(std::move(c));
   }
   for (const auto& [reason, count] : excluded) suite.unused.push_back({reason, count});
+  std::stable_sort(suite.cases.begin(), suite.cases.end(), [](const ValidationCase& a, const ValidationCase& b) {
+    return a.predictor < b.predictor;
+  });
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ std::vector<const char*> keys(std::initializer_list<const char*> own) {
   std::vector<const char*> all(own);
   for (const char* k : {"kv_cache_prediction_granularity", "attention_decode_batching_overhead_fraction",
                         "attention_prefill_batching_overhead_fraction", "nccl_cpu_launch_overhead_ms",
-                        "nccl_cpu_skew_overhead_per_device_ms"}) {
+                        "nccl_cpu_skew_overhead_per_device_ms", "cpu_overhead"}) {
     all.push_back(k);
   }
   return all;

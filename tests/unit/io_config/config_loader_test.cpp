@@ -88,6 +88,24 @@ TEST(ConfigLoader, MinimalConfigGetsVidurDefaults) {
   EXPECT_DOUBLE_EQ(c.cluster.pools[0].predictor.nccl_cpu_launch_overhead_ms, 0.02);
 }
 
+TEST(ConfigLoader, CpuOverheadIsReadCheckedAndInTheJsonOnlyWhenSet) {
+  const std::string path = write_config("cpu.yaml", "");
+  const std::string plain = config_to_json(load_config(path));
+  EXPECT_EQ(plain.find("cpu_overhead"), std::string::npos);  // configs without it keep their JSON and sweep ids
+  EXPECT_FALSE(load_config(path).cluster.pools[0].predictor.cpu_overhead.any());
+  const llm::SimulationConfig c = load_config(
+      path, {"execution_time_predictor.cpu_overhead={per_iteration_ms: 0.75, per_request_ms: 0.2, launch_per_layer_ms: 0.55}"});
+  const llm::CpuOverheadConfig& cpu = c.cluster.pools[0].predictor.cpu_overhead;
+  EXPECT_DOUBLE_EQ(cpu.per_iteration_ms, 0.75);
+  EXPECT_DOUBLE_EQ(cpu.per_request_ms, 0.2);
+  EXPECT_DOUBLE_EQ(cpu.launch_per_layer_ms, 0.55);
+  EXPECT_NE(config_to_json(c).find("\"launch_per_layer_ms\": 0.55"), std::string::npos);
+  expect_error(path, {"execution_time_predictor.cpu_overhead", "per_layer_ms"},
+               {"execution_time_predictor.cpu_overhead={per_layer_ms: 1}"});
+  expect_error(path, {"execution_time_predictor.cpu_overhead.per_iteration_ms"},
+               {"execution_time_predictor.cpu_overhead={per_iteration_ms: -1}"});
+}
+
 TEST(ConfigLoader, PolicySpecificDefaultsAndOverrides) {
   const std::string path = write_config("gamma.yaml", "request_generator:\n  interval_generator:\n    name: gamma\n");
   EXPECT_DOUBLE_EQ(load_config(path).request_generator.interval.qps, 0.2);  // Vidur's gamma default

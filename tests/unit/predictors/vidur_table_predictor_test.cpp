@@ -103,6 +103,28 @@ TEST(VidurTablePredictor, LastStageHasNoSendRecvAndNormCanBeAbsent) {
                        ->predict(batch, store, 0).mlp_norm, 0);
 }
 
+TEST(VidurTablePredictor, CpuOverheadIsOffByDefaultElseTheLongerOfModelTimeAndLaunchFloorPlusTheOverhead) {
+  RequestStore store;
+  add_request(store, 10, 0);
+  add_request(store, 12, 0);
+  const Batch batch({0, 1}, {10, 12}, store);
+  const ExecutionTime off = make_execution_time_predictor(tables(make_tables()), gqa_cluster())->predict(batch, store, 0);
+  EXPECT_EQ(off.total_time_s(), off.model_time_s());  // bit for bit: Vidur-mode stage times are unchanged
+  EXPECT_EQ(off.cpu_overhead_ms, 0);
+  EXPECT_EQ(off.launch_floor_ms, 0);
+  PredictorConfig p = tables(make_tables());
+  p.cpu_overhead = {0.5, 0.25, 1.0};  // per iteration, per request, launch per layer (2 layers on the stage)
+  const ExecutionTime low = make_execution_time_predictor(p, gqa_cluster())->predict(batch, store, 0);
+  EXPECT_DOUBLE_EQ(low.model_time_s(), off.model_time_s());
+  EXPECT_DOUBLE_EQ(low.cpu_overhead_ms, 0.5 + 2 * 0.25);
+  EXPECT_DOUBLE_EQ(low.launch_floor_ms, 2.0);
+  ASSERT_GT(low.model_time_s(), 2e-3);  // the GPU takes longer than the launches: the floor does not bind
+  EXPECT_DOUBLE_EQ(low.total_time_s(), off.model_time_s() + 1e-3);
+  p.cpu_overhead.launch_per_layer_ms = 1000;  // launches take 2 s: they bind
+  const ExecutionTime high = make_execution_time_predictor(p, gqa_cluster())->predict(batch, store, 0);
+  EXPECT_DOUBLE_EQ(high.total_time_s(), 2.0 + 1e-3);
+}
+
 TEST(VidurTablePredictor, DecodeUsesCountAndRoundedTruncatedMeanWithGqaFactor) {
   const auto predictor = make_execution_time_predictor(tables(make_tables()), gqa_cluster());
   RequestStore store;
