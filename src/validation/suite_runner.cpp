@@ -16,6 +16,8 @@ double mean_ms(const llm::SimulationResults& r, const char* metric) {
   return 1e3 * std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
+// A measured metric's simulated counterpart: prefill_ms the mean TTFT, decode_iteration_ms the mean TPOT, e2e_ms
+// the mean request latency, over the simulated requests.
 double simulated_ms(const llm::SimulationResults& r, const std::string& metric) {
   if (metric == "prefill_ms") return mean_ms(r, "ttft");
   if (metric == "decode_iteration_ms") return mean_ms(r, "tpot");
@@ -24,11 +26,6 @@ double simulated_ms(const llm::SimulationResults& r, const std::string& metric) 
 }
 
 }  // namespace
-
-const std::vector<std::string>& simulation_metrics() {
-  static const std::vector<std::string> names = {"prefill_ms", "decode_iteration_ms", "e2e_ms"};
-  return names;
-}
 
 std::vector<CaseError> SuiteRunner::run(const io::ValidationSuite& suite,
                                         const std::vector<std::string>& extra_overrides) {

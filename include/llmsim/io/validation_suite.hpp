@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "llmsim/llm/operators.hpp"
 #include "llmsim/util/plugin_registry.hpp"
 
 namespace llmsim::io {
@@ -20,12 +19,6 @@ struct MeasuredMetric {
   std::int64_t repeats = 0;  ///< measurements behind the value
 };
 
-/// What llmsim runs to predict a case.
-enum class CaseKind {
-  simulation,  ///< the base config with the case's overrides, simulated; metrics from its request rows
-  operator_time,  ///< one operator look-up of the predictor the config builds (`op`, features `a`, `b`)
-};
-
 /// One measured setting.
 struct ValidationCase {
   std::string id;       ///< unique in the suite, e.g. a100/tp2/prompt512-batch1-tokens128
@@ -35,11 +28,7 @@ struct ValidationCase {
   std::int32_t tensor_parallel = 1;
   std::string role;     ///< "fit": may be used to tune llmsim; "held_out": never fitted to
   std::string setting;  ///< human-readable description of the measured setting
-  CaseKind kind = CaseKind::simulation;
-  std::vector<std::string> overrides;  ///< `key=yaml` applied to the suite's base config
-  llm::Op op = llm::Op::attn_decode;   ///< operator cases: the operator and its features (predictor spec 1.3)
-  std::int64_t a = 0;
-  std::int64_t b = 0;
+  std::vector<std::string> overrides;  ///< `key=yaml` applied to the suite's base config, which is simulated
   std::vector<MeasuredMetric> measured;
 };
 

@@ -36,10 +36,6 @@ struct SummaryRow {
   double mean_signed_percent = 0;  ///< > 0: llmsim predicts slower than measured
 };
 
-/// The simulation metrics a case may measure (prefill_ms: mean TTFT; decode_iteration_ms: mean TPOT; e2e_ms:
-/// mean end-to-end latency, over the simulated requests).
-const std::vector<std::string>& simulation_metrics();
-
 class SuiteRunner {
  public:
   /// Called after each case with (cases done, cases in the suite).

@@ -6,29 +6,12 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "llmsim/util/error.hpp"
 
 namespace llmsim::io {
-
-namespace {
-
-// splitwise-sim's data/perf_model.csv: per (model, hardware, TP, prompt_size, batch_size, token_size) repeated
-// measurements of the prompt phase (ms), the mean decode iteration (ms) and the whole request (ms).
-constexpr const char* kSplitwise = "splitwise_perf_model";
-
-}  // namespace
-
-const std::vector<PluginInfo>& validation_formats() {
-  static const std::vector<PluginInfo> formats = {
-      {kSplitwise,
-       {},
-       "splitwise-sim perf_model.csv rows: batch_size prompts of prompt_size tokens generating token_size tokens "
-       "(prefill_ms, decode_iteration_ms, e2e_ms; the median of the repeats), simulated"},
-  };
-  return formats;
-}
 
 namespace detail {
 
@@ -56,6 +39,8 @@ double median(std::vector<double> v) {
 
 std::string whole(double v) { return std::to_string(static_cast<long long>(std::llround(v))); }
 
+// splitwise-sim's data/perf_model.csv: per (model, hardware, TP, prompt_size, batch_size, token_size) repeated
+// measurements of the prompt phase (ms), the mean decode iteration (ms) and the whole request (ms).
 void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSuite& suite) {
   const auto model = t.text_column("model");
   const auto hardware = t.text_column("hardware");
@@ -103,7 +88,6 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
     c.id = dep.gpu + "/" + dep.name + "/" + model_name + "/tp" + whole(tp_v) + "/prompt" + whole(prompt_v) + "-batch" + whole(batch_v) +
            "-tokens" + whole(tokens_v);
     c.setting = whole(batch_v) + " x " + whole(prompt_v) + " prompt tokens, " + whole(tokens_v) + " output tokens";
-    c.kind = CaseKind::simulation;
     c.overrides = dep.overrides;
     const auto m = std::find_if(spec.models.begin(), spec.models.end(), [&](const auto& p) { return p.first == model_name; });
     c.overrides.push_back(m->second);
@@ -154,12 +138,36 @@ bool RowMatcher::operator()(std::size_t row) const {
   return true;
 }
 
+namespace {
+
+using FormatReader = void (*)(const CsvTable&, const SuiteSpec&, ValidationSuite&);
+
+const std::vector<Plugin<FormatReader>>& format_registry() {
+  static const std::vector<Plugin<FormatReader>> formats = {
+      {{"splitwise_perf_model",
+        {},
+        "splitwise-sim perf_model.csv rows: batch_size prompts of prompt_size tokens generating token_size tokens "
+        "(prefill_ms, decode_iteration_ms, e2e_ms; the median of the repeats), simulated"},
+       splitwise_perf_model},
+  };
+  return formats;
+}
+
+}  // namespace
+
 void read_measurements(const std::string& format, const CsvTable& table, const SuiteSpec& spec,
                        ValidationSuite& suite) {
-  if (format == kSplitwise) return splitwise_perf_model(table, spec, suite);
+  for (const Plugin<FormatReader>& f : format_registry()) {
+    if (format == f.info.name) return f.make(table, spec, suite);
+  }
   throw Error("read_measurements: unknown format " + format);
 }
 
 }  // namespace detail
+
+const std::vector<PluginInfo>& validation_formats() {
+  static const std::vector<PluginInfo> infos = plugin_infos(detail::format_registry());
+  return infos;
+}
 
 }  // namespace llmsim::io
