@@ -78,7 +78,7 @@ int validate(const ValidateOptions& o) {
   const std::vector<io::ErrorBound> bounds = o.bounds_path.empty() ? std::vector<io::ErrorBound>{}
                                                                     : io::load_error_bounds(o.bounds_path);
   std::vector<io::ValidationSuite> suites;
-  for (const std::string& f : files) suites.push_back(io::load_validation_suite(f));
+  for (const std::string& f : files) suites.push_back(io::load_validation_suite(f, o.overrides));
   validation::SuiteRunner runner;
   std::vector<validation::CaseError> errors;
   for (const io::ValidationSuite& s : suites) {
@@ -87,7 +87,7 @@ int validate(const ValidateOptions& o) {
     runner.set_progress([&](std::size_t done, std::size_t total) {
       if (done % 50 == 0 || done == total) spdlog::info("  {} / {} cases", done, total);
     });
-    const auto e = runner.run(s, o.overrides);
+    const auto e = runner.run(s);
     errors.insert(errors.end(), e.begin(), e.end());
   }
   const std::vector<validation::SummaryRow> summary = validation::summarise(errors);

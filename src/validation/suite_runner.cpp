@@ -2,7 +2,6 @@
 // SuiteRunner: each case of a suite predicted by a simulation of its setting.
 #include <numeric>
 
-#include "llmsim/io/config_loader.hpp"
 #include "llmsim/llm/result_stats.hpp"
 #include "llmsim/util/error.hpp"
 #include "llmsim/validation/validation_run.hpp"
@@ -27,8 +26,7 @@ double simulated_ms(const llm::SimulationResults& r, const std::string& metric) 
 
 }  // namespace
 
-std::vector<CaseError> SuiteRunner::run(const io::ValidationSuite& suite,
-                                        const std::vector<std::string>& extra_overrides) {
+std::vector<CaseError> SuiteRunner::run(const io::ValidationSuite& suite) {
   std::vector<CaseError> out;
   for (std::size_t i = 0; i < suite.cases.size(); ++i) {
     const io::ValidationCase& c = suite.cases[i];
@@ -37,8 +35,7 @@ std::vector<CaseError> SuiteRunner::run(const io::ValidationSuite& suite,
     point.id = c.id;
     point.label = c.id;
     point.overrides = c.overrides;
-    point.overrides.insert(point.overrides.end(), extra_overrides.begin(), extra_overrides.end());
-    point.config = io::load_config(suite.base_config, point.overrides);
+    point.config = c.config;
     const sweep::PointOutcome o = runner_.run(point, std::nullopt);
     const llm::RequestSummary& s = o.results.request_summary;
     if (s.num_completed != s.num_requests) {

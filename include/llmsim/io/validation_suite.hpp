@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "llmsim/llm/config.hpp"
 #include "llmsim/util/plugin_registry.hpp"
 
 namespace llmsim::io {
@@ -29,6 +30,7 @@ struct ValidationCase {
   std::string role;     ///< "fit": may be used to tune llmsim; "held_out": never fitted to
   std::string setting;  ///< human-readable description of the measured setting
   std::vector<std::string> overrides;  ///< `key=yaml` applied to the suite's base config, which is simulated
+  llm::SimulationConfig config;        ///< the base config with the overrides, resolved and validated
   std::vector<MeasuredMetric> measured;
 };
 
@@ -54,9 +56,9 @@ struct ValidationSuite {
 const std::vector<PluginInfo>& validation_formats();
 
 /// Reads a suite file, its measurements and its deployments; every case's config is resolved and validated
-/// (load_config) so that a bad suite fails before anything runs. Throws ConfigError naming file and key, or
+/// (load_config, with `extra_overrides` after the case's own) so that a bad suite fails before anything runs. Throws ConfigError naming file and key, or
 /// InputError naming the measurement file, line and column.
-ValidationSuite load_validation_suite(const std::string& path);
+ValidationSuite load_validation_suite(const std::string& path, const std::vector<std::string>& extra_overrides = {});
 
 /// The suite files of `path`: the file itself, or every *.yaml directly in a directory, sorted by name. Throws
 /// ConfigError if the path does not exist or a directory holds no suite.

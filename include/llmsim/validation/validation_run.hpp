@@ -42,10 +42,9 @@ class SuiteRunner {
   using ProgressFn = std::function<void(std::size_t, std::size_t)>;
   void set_progress(ProgressFn progress) { progress_ = std::move(progress); }
 
-  /// Predicts every case of `suite` (with `extra_overrides` applied after each case's own) and returns one
-  /// CaseError per measured metric, in case order. Throws InputError naming the case if a simulated request does
-  /// not complete.
-  std::vector<CaseError> run(const io::ValidationSuite& suite, const std::vector<std::string>& extra_overrides);
+  /// Predicts every case of `suite` (a simulation of its resolved config) and returns one CaseError per measured
+  /// metric, in case order. Throws InputError naming the case if a simulated request does not complete.
+  std::vector<CaseError> run(const io::ValidationSuite& suite);
 
  private:
   sweep::PointRunner runner_;  // shares predictors between the cases of a deployment

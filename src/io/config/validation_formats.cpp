@@ -57,7 +57,7 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
   std::vector<RowMatcher> excluded_rows;
   for (const SuiteExclusion& e : spec.exclusions) excluded_rows.emplace_back(t, e.match, spec.key_prefix);
 
-  using Key = std::tuple<std::size_t, std::string, double, double, double, double>;  // deployment, model, tp, ...
+  using Key = std::tuple<std::size_t, std::size_t, double, double, double, double>;  // deployment, model, tp, ...
   std::map<Key, std::vector<std::size_t>> groups;
   std::map<std::string, std::int64_t> unused;
   for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -69,7 +69,7 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
     bool taken = false;  // by every deployment that matches it
     for (std::size_t d = 0; d < deployment_rows.size(); ++d) {
       if (!deployment_rows[d](r)) continue;
-      groups[{d, std::string(model[r]), tp[r], prompt[r], batch[r], tokens[r]}].push_back(r);
+      groups[{d, static_cast<std::size_t>(m - spec.models.begin()), tp[r], prompt[r], batch[r], tokens[r]}].push_back(r);
       taken = true;
     }
     if (!taken) ++unused["hardware " + std::string(hardware[r]) + " matches no deployment"];
@@ -77,8 +77,9 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
   for (const auto& [reason, count] : unused) suite.unused.push_back({reason, count});
   std::map<std::string, std::int64_t> excluded;
   for (const auto& [key, rows] : groups) {
-    const auto& [d, model_name, tp_v, prompt_v, batch_v, tokens_v] = key;
+    const auto& [d, model_index, tp_v, prompt_v, batch_v, tokens_v] = key;
     const SuiteDeployment& dep = spec.deployments[d];
+    const auto& [model_name, model_override] = spec.models[model_index];
     ValidationCase c;
     c.gpu = dep.gpu;
     c.model = model_name;
@@ -89,19 +90,20 @@ void splitwise_perf_model(const CsvTable& t, const SuiteSpec& spec, ValidationSu
            "-tokens" + whole(tokens_v);
     c.setting = whole(batch_v) + " x " + whole(prompt_v) + " prompt tokens, " + whole(tokens_v) + " output tokens";
     c.overrides = dep.overrides;
-    const auto m = std::find_if(spec.models.begin(), spec.models.end(), [&](const auto& p) { return p.first == model_name; });
-    c.overrides.push_back(m->second);
+    c.overrides.push_back(model_override);
     c.overrides.push_back("cluster.replica.tensor_parallel_size=" + whole(tp_v));
     c.overrides.push_back("request_generator.num_requests=" + whole(batch_v));
     c.overrides.push_back("request_generator.length_generator.prefill_tokens=" + whole(prompt_v));
     c.overrides.push_back("request_generator.length_generator.decode_tokens=" + whole(tokens_v));
     for (const auto& [name, values] : metrics) {
-      const auto ex = std::find_if(spec.exclusions.begin(), spec.exclusions.end(), [&](const SuiteExclusion& e) {
-        const bool metric = e.metrics.empty() || std::find(e.metrics.begin(), e.metrics.end(), name) != e.metrics.end();
-        return metric && excluded_rows[static_cast<std::size_t>(&e - spec.exclusions.data())](rows.front());
-      });
-      if (ex != spec.exclusions.end()) {
-        ++excluded[std::string(name) + " excluded: " + ex->reason];
+      std::size_t x = 0;  // the first exclusion of this metric whose match takes the setting's rows
+      for (; x < spec.exclusions.size(); ++x) {
+        const std::vector<std::string>& only = spec.exclusions[x].metrics;
+        const bool metric = only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+        if (metric && excluded_rows[x](rows.front())) break;
+      }
+      if (x < spec.exclusions.size()) {
+        ++excluded[std::string(name) + " excluded: " + spec.exclusions[x].reason];
         continue;
       }
       std::vector<double> v;

@@ -58,7 +58,7 @@ void for_each_item(YamlSection& s, const std::string& name, bool required, Parse
 
 }  // namespace
 
-ValidationSuite load_validation_suite(const std::string& path) {
+ValidationSuite load_validation_suite(const std::string& path, const std::vector<std::string>& extra_overrides) {
   return detail::with_yaml_errors(path, [&] {
     ValidationSuite suite;
     suite.file = fs::weakly_canonical(fs::absolute(path)).string();
@@ -121,12 +121,11 @@ ValidationSuite load_validation_suite(const std::string& path) {
     if (suite.cases.empty()) {
       throw ConfigError(suite.file + ": no case: no row of " + suite.measurements + " matches a deployment and a model");
     }
-    // Every distinct setting must resolve to a valid config before anything runs.
-    std::set<std::vector<std::string>> checked;
-    for (const ValidationCase& c : suite.cases) {
-      if (!checked.insert(c.overrides).second) continue;
+    // Every case's config is resolved before anything runs.
+    for (ValidationCase& c : suite.cases) {
+      c.overrides.insert(c.overrides.end(), extra_overrides.begin(), extra_overrides.end());
       try {
-        (void)load_config(suite.base_config, c.overrides);
+        c.config = load_config(suite.base_config, c.overrides);
       } catch (const ConfigError& e) {
         throw ConfigError(suite.file + ": case " + c.id + ": " + e.what());
       }
