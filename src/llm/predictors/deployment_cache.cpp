@@ -46,6 +46,7 @@ Json to_json(const OperatorModel& m) {
       j["roofline"] = {{"flops_efficiency", m.roofline.flops_efficiency},
                        {"bytes_efficiency", m.roofline.bytes_efficiency},
                        {"overhead_ms", m.roofline.overhead_ms},
+                       {"causal_efficiency", m.roofline.causal_efficiency},
                        {"mape_percent", m.roofline.mape_percent},
                        {"samples", m.roofline.samples},
                        {"peak", {m.peak.flops_per_s, m.peak.bytes_per_s}},
@@ -81,7 +82,7 @@ OperatorModel model_from(const Json& j, Op op) {
     const Json& r = j.at("roofline");
     m.roofline = {r.at("flops_efficiency").get<double>(), r.at("bytes_efficiency").get<double>(),
                   r.at("overhead_ms").get<double>(), r.at("mape_percent").get<double>(),
-                  r.at("samples").get<std::int64_t>()};
+                  r.at("samples").get<std::int64_t>(), r.at("causal_efficiency").get<double>()};
     const auto peak = r.at("peak").get<std::vector<double>>();
     m.peak = {peak.at(0), peak.at(1)};
     const auto s = r.at("shape").get<std::vector<double>>();

@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr const char* kMeasuredAttention = "attention.csv.gz";
+constexpr const char* kSyntheticAttention = "attention.SYNTHETIC.csv.gz";
 constexpr Op kMlpOps[] = {Op::attn_pre_proj, Op::attn_post_proj, Op::attn_rope,       Op::mlp_up_proj,
                           Op::mlp_down_proj, Op::mlp_act,        Op::input_layernorm, Op::post_attention_layernorm,
                           Op::add};
@@ -143,13 +145,6 @@ std::string network_dir(const std::string& profile_dir, const std::string& node)
   return profile_dir + "/network/" + node;
 }
 
-std::string attention_file(const std::string& dir) {
-  for (const char* name : {"attention.csv.gz", "attention.SYNTHETIC.csv.gz"}) {
-    if (fs::is_regular_file(dir + "/" + name)) return dir + "/" + name;
-  }
-  return "";
-}
-
 PerOp<OpSamples> read_mlp_samples(const std::string& path, const ModelSpec& model, int tp) {
   PerOp<OpSamples> out;
   if (!fs::is_regular_file(path)) return out;
@@ -197,6 +192,16 @@ PerOp<OpSamples> read_attention_samples(const std::string& path, const ModelSpec
   return out;
 }
 
+PerOp<OpSamples> read_attention_profile(const std::string& dir, const ModelSpec& model, int tp, int block_size) {
+  PerOp<OpSamples> out;
+  for (const char* name : {kMeasuredAttention, kSyntheticAttention}) {
+    if (!fs::is_regular_file(dir + "/" + name)) continue;
+    out = read_attention_samples(dir + "/" + name, model, tp, block_size);
+    if (!out[index_of(Op::attn_prefill)].y.empty() || !out[index_of(Op::attn_decode)].y.empty()) return out;
+  }
+  return out;
+}
+
 OpSamples read_network_samples(const std::string& path, Op op, int embedding_dim, int tp, bool multi_node) {
   OpSamples s;
   if (!fs::is_regular_file(path)) return s;
@@ -229,12 +234,19 @@ std::vector<CostSample> read_calibration_rows(const std::string& dir, Op op, boo
     }
   }
   std::sort(files.begin(), files.end());
-  std::vector<CostSample> out;
-  for (const std::string& path : files) {
+  const auto table = [&](const std::string& path) -> const CsvTable& {
     auto it = memo.find(path);
     if (it == memo.end()) it = memo.emplace(path, CsvTable::read(path)).first;
-    const CsvTable& t = it->second;
-    if (!t.has_column(target_column(op))) continue;
+    return it->second;
+  };
+  std::erase_if(files, [&](const std::string& f) { return !table(f).has_column(target_column(op)); });
+  const auto measured = [](const std::string& f) { return fs::path(f).filename() == kMeasuredAttention; };
+  if (is_attention_op(op) && std::any_of(files.begin(), files.end(), measured)) {
+    std::erase_if(files, [&](const std::string& f) { return !measured(f); });
+  }
+  std::vector<CostSample> out;
+  for (const std::string& path : files) {
+    const CsvTable& t = table(path);
     const std::vector<double> y = target(t, op);
     const std::vector<std::size_t> rows = unique_rows(t);
     if (is_network_op(op)) {

@@ -29,20 +29,23 @@ struct OpSamples {
 std::string compute_dir(const std::string& profile_dir, const std::string& device, const std::string& model);
 /// <profile_dir>/network/<node>/.
 std::string network_dir(const std::string& profile_dir, const std::string& node);
-/// `dir`/attention.csv.gz (measured) or else attention.SYNTHETIC.csv.gz (synthetic stand-in); "" if neither.
-std::string attention_file(const std::string& dir);
 
 /// The nine mlp.csv operators for `model` at tensor parallelism `tp` (absent: no file or no row at `tp`).
 /// Throws InputError if the file has rows but none of `model`'s shape (a profile of another model).
 PerOp<OpSamples> read_mlp_samples(const std::string& path, const ModelSpec& model, int tp);
 /// attn_kv_cache_save, attn_prefill and attn_decode from an attention profile; same mismatch rule.
 PerOp<OpSamples> read_attention_samples(const std::string& path, const ModelSpec& model, int tp, int block_size);
+/// The attention rows of `model` at `tp` and `block_size` in the compute directory `dir`: those of the measured
+/// profile (attention.csv.gz) when it has any at this TP and block size, else those of the synthetic stand-in
+/// (attention.SYNTHETIC.csv.gz); none when neither has any (the roofline predicts attention then).
+PerOp<OpSamples> read_attention_profile(const std::string& dir, const ModelSpec& model, int tp, int block_size);
 /// all_reduce (num_workers = devices_per_node = tp) or send_recv (devices_per_node 1 across nodes, 2 inside one),
 /// feature num_tokens = size / embedding_dim / 2.
 OpSamples read_network_samples(const std::string& path, Op op, int embedding_dim, int tp, bool multi_node);
 
 /// The rows of the profiles of `op` in the compute or network directory `dir` with their roofline cost, for
-/// calibration: every model and TP of a compute profile; for all_reduce the single-node rows of `tp` workers if
+/// calibration: every model and TP of a compute profile (of attention, only the measured profiles when the
+/// directory has any: synthetic stand-ins would teach the roofline their own errors); for all_reduce the single-node rows of `tp` workers if
 /// there are any, else of every worker count.
 /// Parsed profile files by path, so that calibrating several operators reads each file once.
 using TableMemo = std::map<std::string, CsvTable>;

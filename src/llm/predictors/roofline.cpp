@@ -18,6 +18,14 @@ constexpr double kBytesPerValue = 2;  // fp16
 constexpr int kGridSteps = 48;        // efficiencies on a geometric grid from kMinEfficiency to 1
 constexpr double kMinEfficiency = 0.005;
 constexpr std::size_t kMaxCalibrationRows = 1000;
+constexpr int kCausalGridSteps = 24;  // causal efficiency on a geometric grid from kMinCausalEfficiency to 1
+constexpr double kMinCausalEfficiency = 0.1;
+
+std::vector<double> geometric_grid(double from, int steps) {
+  std::vector<double> grid(static_cast<std::size_t>(steps));
+  for (int i = 0; i < steps; ++i) grid[static_cast<std::size_t>(i)] = std::pow(from, 1.0 - i / (steps - 1.0));
+  return grid;
+}
 
 // A GEMM of `tokens` x `in` by `in` x `out`: 2 flops per multiply-add; weights, input and output read/written once.
 Cost gemm(double tokens, double in, double out) {
@@ -76,8 +84,8 @@ Cost op_cost(Op op, const ShardShape& s, double a, double b) {
     case Op::attn_kv_cache_save: return elementwise(a * 2 * kvd, 2, 0);
     case Op::attn_decode:  // a = batch size, b = KV tokens per request: read the whole KV cache once
       return {4 * a * qd * b, kBytesPerValue * (2 * a * kvd * b + 2 * a * qd)};
-    case Op::attn_prefill:  // a = KV tokens already cached, b = chunk: QK^T and AV over (a + b) keys
-      return {4 * qd * b * (a + b / 2), kBytesPerValue * (2 * kvd * (a + b) + 2 * qd * b)};
+    case Op::attn_prefill:  // a = KV tokens already cached, b = chunk: QK^T and AV over (a + b) keys, causal
+      return {4 * qd * b * (a + b / 2), kBytesPerValue * (2 * kvd * (a + b) + 2 * qd * b), 2 * qd * b * b};
     case Op::all_reduce: {  // ring all-reduce of the hidden state: 2 (n - 1) / n of the message per GPU
       const double n = s.tensor_parallel;
       return {0, kBytesPerValue * a * h * 2 * (n - 1) / n};
@@ -88,7 +96,8 @@ Cost op_cost(Op op, const ShardShape& s, double a, double b) {
 }
 
 double RooflineFit::time_ms(const Cost& cost, const Peak& peak) const {
-  const double compute = peak.flops_per_s > 0 ? cost.flops / (flops_efficiency * peak.flops_per_s) : 0;
+  const double flops = cost.flops - cost.causal_flops + cost.causal_flops / causal_efficiency;
+  const double compute = peak.flops_per_s > 0 ? flops / (flops_efficiency * peak.flops_per_s) : 0;
   const double memory = peak.bytes_per_s > 0 ? cost.bytes / (bytes_efficiency * peak.bytes_per_s) : 0;
   return overhead_ms + 1e3 * std::max(compute, memory);
 }
@@ -99,28 +108,34 @@ RooflineFit calibrate_roofline(const std::vector<CostSample>& all, const Peak& p
   std::vector<CostSample> rows;
   const std::size_t step = (all.size() + kMaxCalibrationRows - 1) / kMaxCalibrationRows;
   for (std::size_t i = 0; i < all.size(); i += step) rows.push_back(all[i]);
-  std::vector<double> grid(kGridSteps);
-  for (int i = 0; i < kGridSteps; ++i) grid[static_cast<std::size_t>(i)] = std::pow(kMinEfficiency, 1.0 - i / (kGridSteps - 1.0));
+  const std::vector<double> grid = geometric_grid(kMinEfficiency, kGridSteps);
   const bool has_flops = peak.flops_per_s > 0 && std::any_of(rows.begin(), rows.end(), [](const CostSample& r) {
                            return r.cost.flops > 0;
                          });
+  const bool causal = has_flops && std::any_of(rows.begin(), rows.end(), [](const CostSample& r) {
+                        return r.cost.causal_flops > 0;
+                      });
+  const std::vector<double> causal_grid =
+      causal ? geometric_grid(kMinCausalEfficiency, kCausalGridSteps) : std::vector<double>{1.0};
   RooflineFit best;
   best.mape_percent = std::numeric_limits<double>::infinity();
   std::vector<double> bound(rows.size());
   std::vector<double> residual(rows.size());
   std::vector<std::size_t> order(rows.size());
-  for (double fe : has_flops ? grid : std::vector<double>{1.0}) {
-    for (double be : grid) {
-      RooflineFit f{fe, be, 0, 0, static_cast<std::int64_t>(rows.size())};
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        bound[i] = f.time_ms(rows[i].cost, peak);
-        residual[i] = rows[i].ms - bound[i];
+  for (double ce : causal_grid) {
+    for (double fe : has_flops ? grid : std::vector<double>{1.0}) {
+      for (double be : grid) {
+        RooflineFit f{fe, be, 0, 0, static_cast<std::int64_t>(rows.size()), ce};
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+          bound[i] = f.time_ms(rows[i].cost, peak);
+          residual[i] = rows[i].ms - bound[i];
+        }
+        f.overhead_ms = best_overhead(rows, residual, order);
+        double err = 0;
+        for (std::size_t i = 0; i < rows.size(); ++i) err += ape_percent(rows[i].ms, f.overhead_ms + bound[i]);
+        f.mape_percent = err / static_cast<double>(rows.size());
+        if (f.mape_percent < best.mape_percent) best = f;
       }
-      f.overhead_ms = best_overhead(rows, residual, order);
-      double err = 0;
-      for (std::size_t i = 0; i < rows.size(); ++i) err += ape_percent(rows[i].ms, f.overhead_ms + bound[i]);
-      f.mape_percent = err / static_cast<double>(rows.size());
-      if (f.mape_percent < best.mape_percent) best = f;
     }
   }
   best.samples = static_cast<std::int64_t>(all.size());

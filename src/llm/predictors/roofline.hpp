@@ -27,6 +27,7 @@ ShardShape shard_shape(int q_heads, int kv_heads, int embedding_dim, int mlp_hid
 struct Cost {
   double flops = 0;
   double bytes = 0;
+  double causal_flops = 0;  ///< the part of `flops` inside a prefill chunk's causal triangle
 };
 
 /// Cost of `op` with Vidur's features: tokens for the token-keyed operators (all_reduce, send_recv included),
@@ -39,13 +40,16 @@ struct Peak {
   double bytes_per_s = 0;
 };
 
-/// time_ms = overhead_ms + max(flops / (flops_eff x peak), bytes / (bytes_eff x peak)).
+/// time_ms = overhead_ms + max(compute, bytes / (bytes_eff x peak)), compute = (flops - causal_flops) /
+/// (flops_eff x peak) + causal_flops / (causal_eff x flops_eff x peak): attention kernels run the masked
+/// diagonal of a causal chunk at a lower rate than the keys already cached (docs/predictor.md, "Roofline").
 struct RooflineFit {
   double flops_efficiency = 1;
   double bytes_efficiency = 1;
   double overhead_ms = 0;
   double mape_percent = 0;  ///< on the calibration rows
   std::int64_t samples = 0;
+  double causal_efficiency = 1;  ///< relative to flops_efficiency; 1 unless calibrated on causal rows
 
   double time_ms(const Cost& cost, const Peak& peak) const;
 };
@@ -56,7 +60,8 @@ struct CostSample {
 };
 
 /// Efficiencies and overhead that minimise the MAPE on `samples` measured on hardware with `peak`
-/// (deterministic grid search; efficiencies in [0.005, 1]). Throws InputError if `samples` is empty.
+/// (deterministic grid search; efficiencies in [0.005, 1], the causal one in [0.1, 1] when any sample has causal
+/// flops). Throws InputError if `samples` is empty.
 RooflineFit calibrate_roofline(const std::vector<CostSample>& samples, const Peak& peak);
 
 }  // namespace llmsim::llm::detail

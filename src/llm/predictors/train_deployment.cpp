@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFormat = "llmsim-profiled-predictor-v3";
+constexpr const char* kFormat = "llmsim-profiled-predictor-v4";
 
 struct Candidate {
   std::string method;
@@ -164,9 +164,12 @@ OperatorModel fit_roofline(Op op, const PredictorConfig& config, const ReplicaCo
     m.info.file = dir;
     m.info.samples = m.roofline.samples;
     m.info.heldout_mape_percent = m.roofline.mape_percent;
-    m.info.domain = fmt::format("calibrated on {} (efficiency flops {:g}, bytes {:g}, overhead {:g} ms)",
+    m.info.domain = fmt::format("calibrated on {} (efficiency flops {:g}, bytes {:g}, overhead {:g} ms{})",
                                 fs::path(dir).filename().string(), m.roofline.flops_efficiency,
-                                m.roofline.bytes_efficiency, m.roofline.overhead_ms);
+                                m.roofline.bytes_efficiency, m.roofline.overhead_ms,
+                                m.roofline.causal_efficiency < 1
+                                    ? fmt::format(", causal {:g}", m.roofline.causal_efficiency)
+                                    : std::string());
     return m;
   }
   throw InputError(std::string("no profile of ") + op_name(op) + " for " + r.model.name + " on " +
@@ -250,7 +253,7 @@ TrainedDeployment train_deployment(const PredictorConfig& config, const PoolConf
   const std::string dir = compute_dir(config.profile_dir, r.device.name, r.model.name);
   PerOp<OpSamples> samples = read_mlp_samples(dir + "/mlp.csv.gz", r.model, r.tensor_parallel_size);
   const PerOp<OpSamples> attention =
-      read_attention_samples(attention_file(dir), r.model, r.tensor_parallel_size, cluster.replica_scheduler.block_size);
+      read_attention_profile(dir, r.model, r.tensor_parallel_size, cluster.replica_scheduler.block_size);
   for (Op op : {Op::attn_kv_cache_save, Op::attn_prefill, Op::attn_decode}) samples[index_of(op)] = attention[index_of(op)];
   const std::string net = network_dir(config.profile_dir, r.node.name);
   if (op_used(Op::all_reduce, cluster)) {

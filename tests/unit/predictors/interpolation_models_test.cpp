@@ -120,6 +120,27 @@ TEST(Roofline, CalibrationRecoversEfficienciesAndOverheadOfItsOwnModel) {
   EXPECT_LT(fit.mape_percent, 1e-9);
 }
 
+TEST(Roofline, CalibrationRecoversTheCausalEfficiencyOfPrefillAttention) {
+  const Peak peak{312e12, 2.039e12};
+  // On the calibration grids: flops 0.005^(1 - 44/47), causal 0.1^(1 - 14/23).
+  const RooflineFit truth{std::pow(0.005, 1 - 44 / 47.0), 1.0, 0.01, 0, 0, std::pow(0.1, 1 - 14 / 23.0)};
+  const ShardShape shape = shard_shape(64, 8, 8192, 28672, true, 2);
+  std::vector<CostSample> rows;
+  for (double kv : {0.0, 512.0, 2048.0}) {
+    for (double chunk = 64; chunk <= 4096; chunk *= 2) {
+      const Cost cost = op_cost(Op::attn_prefill, shape, kv, chunk);
+      EXPECT_DOUBLE_EQ(cost.causal_flops, 2 * 32 * 128 * chunk * chunk);
+      rows.push_back({cost, truth.time_ms(cost, peak)});
+    }
+  }
+  const RooflineFit fit = calibrate_roofline(rows, peak);
+  EXPECT_NEAR(fit.causal_efficiency, truth.causal_efficiency, 1e-12);
+  EXPECT_NEAR(fit.flops_efficiency, truth.flops_efficiency, 1e-12);
+  EXPECT_LT(fit.mape_percent, 1e-9);
+  // Operators without a causal part keep causal efficiency 1 (their calibration does not search it).
+  EXPECT_EQ(op_cost(Op::attn_decode, shape, 8, 1024).causal_flops, 0);
+}
+
 TEST(Roofline, CostsFollowTheShardedShapes) {
   const ShardShape s = shard_shape(64, 8, 8192, 28672, true, 4);  // Llama-2-70B, TP4
   EXPECT_EQ(s.q_heads, 16);
