@@ -12,6 +12,7 @@
 #include "predictor_cache_option.hpp"
 #include "launch.hpp"
 #include "plugin_list.hpp"
+#include "calibrate_command.hpp"
 #include "validate_command.hpp"
 
 namespace {
@@ -124,6 +125,30 @@ int main(int argc, char** argv) {
   validate->add_option("--set", validate_opt.overrides,
                        "Override a config key of every case (repeatable), e.g. to try a predictor setting");
   validate->add_flag("--cases", validate_opt.print_cases, "Also print every case and metric");
+  llmsim::app::CalibrateOptions calibrate_opt;
+  CLI::App* calibrate = cli.add_subcommand(
+      "calibrate",
+      "Fit the CPU-overhead terms of execution_time_predictor.cpu_overhead (launch per layer, per iteration, per\n"
+      "request) to measurements of your own serving stack: each file's requests are simulated with their measured\n"
+      "arrivals and lengths on the config's cluster, and the terms minimising median |TTFT error| + median |TPOT\n"
+      "error| are found by a deterministic search. Prints the per-request error before and after, in-sample and\n"
+      "cross-validated (one file left out at a time, or --folds interleaved folds of one file's requests), and\n"
+      "writes the terms as a file that execution_time_predictor.cpu_overhead can name. See docs/validation.md.");
+  calibrate->add_option("-c,--config", calibrate_opt.config_path, "llmsim config with the measured server's settings")
+      ->required()
+      ->check(CLI::ExistingFile);
+  calibrate->add_option("--set", calibrate_opt.overrides, "Override a config key (repeatable), as for a run");
+  calibrate->add_option("-m,--measurements", calibrate_opt.measurements,
+                        "A vLLM `vllm bench serve --save-result` JSON file, or a CSV (.csv, .csv.gz) with one row per "
+                        "request: arrival_s, prompt_tokens, output_tokens, ttft_ms, e2e_ms (repeatable: one file a "
+                        "run)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  calibrate->add_option("--folds", calibrate_opt.folds, "Cross-validation folds when one file is given")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1000));
+  calibrate->add_option("-o,--output", calibrate_opt.output_path, "The fitted cpu_overhead file (YAML)")
+      ->capture_default_str();
   cli.require_subcommand(0, 1);
   try {
     cli.parse(argc, argv);
@@ -131,7 +156,8 @@ int main(int argc, char** argv) {
       std::printf("%s", llmsim::app::plugin_list().c_str());
       return 0;
     }
-    if (!plan->parsed() && !predict->parsed() && !validate->parsed() && opt.config_path.empty()) {
+    if (!plan->parsed() && !predict->parsed() && !validate->parsed() && !calibrate->parsed() &&
+        opt.config_path.empty()) {
       throw CLI::RequiredError("--config");
     }
   } catch (const CLI::ParseError& e) {
@@ -141,5 +167,6 @@ int main(int argc, char** argv) {
   if (plan->parsed()) return llmsim::app::run_inspect(llmsim::app::plan_command, inspect);
   if (predict->parsed()) return llmsim::app::run_inspect(llmsim::app::predict_command, inspect);
   if (validate->parsed()) return llmsim::app::validate_command(validate_opt);
+  if (calibrate->parsed()) return llmsim::app::calibrate_command(calibrate_opt);
   return launch.run(opt);
 }

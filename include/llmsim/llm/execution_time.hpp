@@ -36,6 +36,12 @@ struct ExecutionTime {
 
   /// Model time in seconds: (block x layers + pp_comm) x 1e-3, with Vidur's summation order.
   double model_time_s() const;
+  /// Sets the CPU terms of this stage (of `batch_size` requests, num_layers layers) from `cpu`: cpu_overhead_ms =
+  /// per_iteration_ms + per_request_ms x batch size, launch_floor_ms = launch_per_layer_ms x layers.
+  void set_cpu_overhead(const CpuOverheadConfig& cpu, std::size_t batch_size) {
+    cpu_overhead_ms = cpu.per_iteration_ms + cpu.per_request_ms * static_cast<double>(batch_size);
+    launch_floor_ms = cpu.launch_per_layer_ms * num_layers;
+  }
   /// Total stage time in seconds: the longer of the model time and the launch floor, plus the CPU overhead
   /// (exactly the model time with both 0, Vidur's default).
   double total_time_s() const {

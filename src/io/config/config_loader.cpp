@@ -37,9 +37,7 @@ int as_int(std::int64_t v) { return static_cast<int>(v); }
 YamlSection catalog_entry(YamlSection& parent, const std::string& name) {
   const YAML::Node n = parent.raw(name);
   if (!n.IsDefined() || n.IsNull()) parent.fail(name, "required (a catalog file path or an inline mapping)");
-  if (n.IsMap()) return YamlSection(n, parent.file(), parent.key(name));
-  const std::string path = parent.get_path(name, true);
-  return YamlSection(load_yaml_file(path), path, "");
+  return parent.child_or_file(name);
 }
 
 llm::ModelSpec parse_model(YamlSection s) {

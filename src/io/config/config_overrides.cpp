@@ -15,7 +15,7 @@ namespace {
 
 const std::set<std::string> kPathKeys{"model",      "device",      "network_device", "trace_file",
                                       "table_dir",  "profile_dir", "roofline_calibration_device",
-                                      "roofline_calibration_node", "send_recv_profile"};
+                                      "roofline_calibration_node", "send_recv_profile", "cpu_overhead"};
 
 std::vector<std::string> split_key(const std::string& key) {
   std::vector<std::string> parts;

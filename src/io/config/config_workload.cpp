@@ -176,7 +176,7 @@ llm::PredictorConfig parse_predictor(YamlSection s, const llm::PoolConfig& pool)
       s.get_double("attention_prefill_batching_overhead_fraction", 0.1, 0, 100);
   c.nccl_cpu_launch_overhead_ms = s.get_double("nccl_cpu_launch_overhead_ms", 0.02, 0, 1e6);
   c.nccl_cpu_skew_overhead_per_device_ms = s.get_double("nccl_cpu_skew_overhead_per_device_ms", 0.0, 0, 1e6);
-  YamlSection cpu = s.child("cpu_overhead");
+  YamlSection cpu = s.child_or_file("cpu_overhead");  // inline, or a file written by llmsim calibrate
   c.cpu_overhead.per_iteration_ms = cpu.get_double("per_iteration_ms", 0, 0, 1e6);
   c.cpu_overhead.per_request_ms = cpu.get_double("per_request_ms", 0, 0, 1e6);
   c.cpu_overhead.launch_per_layer_ms = cpu.get_double("launch_per_layer_ms", 0, 0, 1e6);

@@ -265,6 +265,14 @@ std::string YamlSection::get_directory(const std::string& name) { return resolve
 
 YamlSection YamlSection::child(const std::string& name) { return YamlSection(raw(name), file_, key(name)); }
 
+YamlSection YamlSection::child_or_file(const std::string& name) {
+  const YAML::Node n = raw(name);
+  if (!n.IsDefined() || n.IsNull() || n.IsMap()) return YamlSection(n, file_, key(name));
+  if (!n.IsScalar()) fail(name, "expected a mapping or the path of a YAML file holding one");
+  const std::string path = get_path(name, true);
+  return YamlSection(load_yaml_file(path), path, "");
+}
+
 void YamlSection::finish(const std::string& context) const {
   if (!node_.IsMap()) return;
   for (const auto& kv : node_) {

@@ -72,6 +72,9 @@ class YamlSection {
   std::string get_directory(const std::string& name);
   /// Sub-mapping `name` (empty if absent).
   YamlSection child(const std::string& name);
+  /// Sub-mapping `name` given inline or as the path of a YAML file holding it (resolved like get_path; keys then
+  /// named from that file's root); empty if absent.
+  YamlSection child_or_file(const std::string& name);
   /// The raw node of `name` (marks it used).
   YAML::Node raw(const std::string& name);
   const std::string& file() const { return file_; }

@@ -80,9 +80,7 @@ class StagePredictor : public ExecutionTimePredictor {
     if (shape_.num_stages > 1 && stage < shape_.num_stages - 1) {
       get(Op::send_recv, e.pipeline_parallel_communication, t8);
     }
-    const CpuOverheadConfig& cpu = config_.cpu_overhead;
-    e.cpu_overhead_ms = cpu.per_iteration_ms + cpu.per_request_ms * static_cast<double>(batch.size());
-    e.launch_floor_ms = cpu.launch_per_layer_ms * shape_.num_layers;
+    e.set_cpu_overhead(config_.cpu_overhead, batch.size());
     return e;
   }
 
