@@ -12,6 +12,7 @@
 #include "inspect_commands.hpp"
 #include "llmsim/io/config_loader.hpp"
 #include "llmsim/io/serving_measurements.hpp"
+#include "llmsim/io/staged_files.hpp"
 #include "llmsim/util/error.hpp"
 #include "llmsim/validation/calibration.hpp"
 
@@ -32,9 +33,9 @@ void write_terms(const CalibrateOptions& o, const std::vector<io::ServingRun>& r
                  const validation::CalibrationResult& r) {
   const std::filesystem::path parent = std::filesystem::path(o.output_path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  const std::string tmp = o.output_path + ".tmp";
+  io::StagedFiles staged;
   {
-    std::ofstream f(tmp);
+    std::ofstream f(staged.stage(o.output_path));
     f << "# CPU overhead of a serving stack, fitted by `llmsim calibrate` (docs/validation.md, \"Calibration\").\n";
     f << "# Use it as execution_time_predictor.cpu_overhead: <this file>\n";
     f << "# config: " << std::filesystem::absolute(o.config_path).string() << "\n";
@@ -44,13 +45,13 @@ void write_terms(const CalibrateOptions& o, const std::vector<io::ServingRun>& r
         << run.requests.size() << " requests)\n";
     }
     f << fmt::format("# held-out median |error| ({} folds): TTFT {:.2f} -> {:.2f} %, TPOT {:.2f} -> {:.2f} %\n",
-                     r.folds.size(), r.held_out_before.ttft, r.held_out_after.ttft, r.held_out_before.tpot,
+                     r.folds.size(), r.fit_before.ttft, r.held_out_after.ttft, r.fit_before.tpot,
                      r.held_out_after.tpot);
     f << fmt::format("launch_per_layer_ms: {:g}\nper_iteration_ms: {:g}\nper_request_ms: {:g}\n",
                      r.terms.launch_per_layer_ms, r.terms.per_iteration_ms, r.terms.per_request_ms);
     if (!f) throw InputError(o.output_path + ": cannot write");
   }
-  std::filesystem::rename(tmp, o.output_path);
+  staged.commit();
 }
 
 int calibrate(const CalibrateOptions& o) {
@@ -65,7 +66,7 @@ int calibrate(const CalibrateOptions& o) {
   const validation::CalibrationResult r = validation::calibrate_cpu_overhead(config, runs, o.folds, [](std::int64_t n) {
     if (n % 25 == 0) spdlog::info("  {} simulations", n);
   });
-  std::printf("median |error| per request              %s\n", "");
+  std::printf("median |error| per request\n");
   std::printf("  every request, config's terms         %s\n", errors_text(r.fit_before).c_str());
   std::printf("  every request, fitted terms           %s   (in-sample)\n", errors_text(r.fit_after).c_str());
   std::printf("cross-validation (%zu folds, %s):\n", r.folds.size(),
@@ -75,7 +76,7 @@ int calibrate(const CalibrateOptions& o) {
                 static_cast<long long>(f.after.requests), errors_text(f.before).c_str(), errors_text(f.after).c_str(),
                 terms_text(f.terms).c_str());
   }
-  std::printf("held-out, pooled: before %s\n", errors_text(r.held_out_before).c_str());
+  std::printf("held-out, pooled: before %s\n", errors_text(r.fit_before).c_str());  // the config's terms: no fit
   std::printf("                  after  %s\n", errors_text(r.held_out_after).c_str());
   std::printf("fitted on every request: %s (%lld simulations)\n", terms_text(r.terms).c_str(),
               static_cast<long long>(r.simulations));

@@ -265,7 +265,6 @@ CalibrationResult calibrate_cpu_overhead(const llm::SimulationConfig& config, co
     }
     out.folds.push_back(fold);
   }
-  out.held_out_before = out.fit_before;
   out.held_out_after = fitter.errors(pooled, every);
   out.simulations = fitter.simulations();
   return out;

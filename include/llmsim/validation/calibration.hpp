@@ -33,11 +33,10 @@ struct CalibrationFold {
 struct CalibrationResult {
   llm::CpuOverheadConfig before_terms;  ///< the config's own
   llm::CpuOverheadConfig terms;         ///< fitted on every request
-  RequestErrors fit_before;             ///< every request, the config's terms
+  RequestErrors fit_before;             ///< every request, the config's terms (nothing fitted: also held out)
   RequestErrors fit_after;              ///< every request, the fitted terms (in-sample)
   std::vector<CalibrationFold> folds;
-  RequestErrors held_out_before;  ///< pooled over the folds' held-out requests
-  RequestErrors held_out_after;
+  RequestErrors held_out_after;  ///< pooled over the folds' held-out requests
   std::int64_t simulations = 0;
 };
 
@@ -48,8 +47,8 @@ const std::vector<double>& per_request_grid();
 
 /// Fits execution_time_predictor.cpu_overhead (launch_per_layer_ms, per_iteration_ms, per_request_ms) of `config`
 /// to the measured requests of `runs`, each run simulated as its own arrivals on the config's cluster: the best
-/// point of a coarse grid (0, 1 and 3 x 10^e), then coordinate descent over the fine grids, minimising median |TTFT error| + median |TPOT error|
-/// (deterministic). Cross-validation leaves out one run at a time when there are several, else `folds` interleaved
+/// point of a coarse grid (0, 1 and 3 x 10^e), then coordinate descent over the fine grids, minimising
+/// median |TTFT error| + median |TPOT error| (deterministic). Cross-validation leaves out one run at a time when there are several, else `folds` interleaved
 /// folds of the requests. Throws InputError if a simulated request does not complete.
 CalibrationResult calibrate_cpu_overhead(const llm::SimulationConfig& config, const std::vector<io::ServingRun>& runs,
                                          int folds, const std::function<void(std::int64_t)>& progress = {});
