@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli_options.hpp"
+#include "cli_failure_message.hpp"
 #include "llmsim/des/partition.hpp"
 #include "inspect_commands.hpp"
 #include "predictor_cache_option.hpp"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 2 invalid config/input (message names file and key), 3 some requests could never\n"
       "be served (results are still written), 1 internal error or a failed rank.",
       "llmsim"};
+  llmsim::app::shorten_cli_failures(cli);
   cli.add_option("-c,--config", opt.config_path, "Simulation config (YAML); see configs/examples/")
       ->check(CLI::ExistingFile);
   cli.add_option("-o,--output", opt.output_path, "HDF5 results file (written atomically)")->capture_default_str();

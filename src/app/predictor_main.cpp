@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli_failure_message.hpp"
 #include "llmsim/util/error.hpp"
 #include "predictor_commands.hpp"
 #include "predictor_cache_option.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
       "      --tables configs/predictors/vidur-llama2-7b-a100-tp1-pp1\n\n"
       "Exit codes: 0 ok, 2 invalid config or input, 1 internal error or a compare limit exceeded.",
       "llmsim-predictor"};
+  llmsim::app::shorten_cli_failures(cli);
   cli.require_subcommand(1);
   const auto common = [&](CLI::App& cmd) {
     cmd.add_option("-c,--config", opt.config_path, "Simulation config (YAML) naming the deployment and predictor")

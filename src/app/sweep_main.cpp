@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "app_logging.hpp"
+#include "cli_failure_message.hpp"
 #include "llmsim/mpi/mpi_transport.hpp"
 #include "llmsim/util/error.hpp"
 #include "predictor_cache_option.hpp"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 2 invalid sweep or config (the message names the file and key), 1 any other failure\n"
       "(a failed configuration names its id and label, and aborts every rank).",
       kProgram};
+  llmsim::app::shorten_cli_failures(cli);
   cli.require_subcommand(1);
   CLI::App* list = cli.add_subcommand("list", "Expand the sweep and list its configurations (dry run)");
   add_common(*list, opt);

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <unordered_map>
 
 #include "llmsim/util/error.hpp"
 
@@ -19,11 +21,25 @@ namespace {
 // Vidur's largest tables and traces are tens of MB of text; 256 MiB is a broken (or decompression-bomb) input.
 constexpr std::size_t kMaxTextBytes = std::size_t{256} << 20;
 
+// zlib reads a plain file transparently; a file named *.gz that is not gzip is refused so that a mislabelled file
+// is named for what it is instead of failing later as a table without rows or columns.
+void check_gzip_magic(const std::string& path) {
+  if (path.size() < 3 || path.compare(path.size() - 3, 3, ".gz") != 0) return;
+  std::ifstream in(path, std::ios::binary);
+  char magic[2] = {};
+  in.read(magic, 2);
+  if (in.gcount() == 2 && magic[0] == '\x1f' && magic[1] == '\x8b') return;
+  throw InputError(path + ": not gzip-compressed although its name ends in .gz (" +
+                   (in.gcount() == 0 ? std::string("the file is empty") : "no gzip header") +
+                   "); compress it with gzip, or drop the .gz from its name if it is plain CSV");
+}
+
 std::string read_all(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw InputError(path + ": not a regular file (a FIFO, device or directory cannot be read as a table)");
   }
+  check_gzip_magic(path);
   const std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
   if (!file) throw InputError(path + ": cannot open file");
   std::string data;
@@ -82,7 +98,16 @@ CsvTable CsvTable::parse(const std::string& path, std::string text) {
   std::size_t pos = 0;
   std::vector<std::string_view> header;
   split_into(next_line(data, pos), header);
-  for (std::string_view h : header) t.header_.emplace_back(h);
+  std::unordered_map<std::string_view, std::size_t> first_column;
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    const auto [it, fresh] = first_column.emplace(header[c], c);
+    if (!fresh && !header[c].empty()) {
+      throw InputError(path + ":1: column '" + std::string(header[c]) + "' appears twice (columns " +
+                       std::to_string(it->second + 1) + " and " + std::to_string(c + 1) +
+                       "): which one is meant is ambiguous; rename or drop one");
+    }
+    t.header_.emplace_back(header[c]);
+  }
   for (std::size_t line_no = 2; pos < data.size(); ++line_no) {
     const std::string_view line = next_line(data, pos);
     if (line.empty()) continue;
@@ -126,9 +151,8 @@ std::vector<double> CsvTable::numeric_column(const std::string& name, std::optio
     }
     const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), out[r]);
     if (ec != std::errc() || end != cell.data() + cell.size() || cell.empty()) {
-      const std::string shown = cell.size() <= 40 ? std::string(cell) : std::string(cell.substr(0, 40)) + "...";
       throw InputError(path_ + ":" + std::to_string(row_lines_[r]) + ": column '" + name + "': not a number: '" +
-                       shown + "'");
+                       std::string(cell) + "'");
     }
   }
   return out;

@@ -106,6 +106,10 @@ case("yaml_billion_laughs", "llmsim", "", files={"c.yaml": billion_laughs(40)}, 
      note="aliases expand 2^40 times when reject_duplicate_keys walks them as a tree", **Y)
 case("yaml_huge_scalar_key", "llmsim", "", files={"c.yaml": big_text(4 << 20, "k") + ": 1\n"}, want="c.yaml", **Y)
 case("yaml_undefined_alias", "llmsim", "", files={"c.yaml": "seed: *nothing\n"}, want="c.yaml", **Y)
+case("yaml_recursive_alias_map", "llmsim", "", files={"c.yaml": vllm_copy("a: &a\n  b: *a\n")}, want="c.yaml:",
+     note="KNOWN (issue 26): an alias inside its own anchor recursed without end in check_keys (SIGSEGV)", **Y)
+case("yaml_recursive_alias_list", "llmsim", "", files={"c.yaml": vllm_copy("a: &a [x, *a]\n")}, want="c.yaml:", **Y)
+case("yaml_recursive_alias_in_set", "llmsim", S("metrics", "&m {x: *m}"), want="--set|metrics")
 
 # ---------------------------------------------------------------------------------------------------------------
 section("types")  # wrong types and out-of-range scalars (YamlSection::get_int/get_double/get_bool)
@@ -255,6 +259,17 @@ for value, tag in (("nan", "nan"), ("1e30", "1e30"), ("-5", "negative"), ("0", "
     trace_case(f"trace_decode_{tag}", trace(f"0.5,200,{value}"), note=TOKENS)
 for value, tag in (("nan", "nan"), ("1e30", "1e30"), ("-0.5", "negative"), ("soon", "text")):
     trace_case(f"trace_arrival_{tag}", trace(f"{value},200,20"))
+trace_case("trace_prefill_fraction", trace("0.5,100.7,20"), want="trace.csv:3: column 'num_prefill_tokens'",
+           note="KNOWN (issue 26): 100.7 tokens silently became 100")
+trace_case("trace_decode_fraction", trace("0.5,200,20.5"), want="trace.csv:3: column 'num_decode_tokens'")
+trace_case("trace_whole_float_tokens", trace("0.5,200.0,20.0"), expect=0, want="",
+           note="a token column written as floats (200.0) is whole numbers: accepted")
+trace_case("trace_duplicate_column", csv("arrived_at,num_prefill_tokens,num_decode_tokens,num_prefill_tokens",
+                                         "0.0,100,10,7"), want="trace.csv:1: column 'num_prefill_tokens' appears twice",
+           note="KNOWN (issue 26): the first of two same-named columns was used silently")
+trace_case("trace_plain_named_gz", long_trace(50), file="trace.csv.gz", want="trace.csv.gz: not gzip-compressed",
+           note="KNOWN (issue 26): reported as 'no data rows' instead of naming the mislabelled file")
+trace_case("trace_empty_named_gz", "", file="trace.csv.gz", want="not gzip-compressed")
 trace_case("trace_missing_decode_column", csv("arrived_at,num_prefill_tokens", "0.0,100", "1.0,200"),
            want="num_decode_tokens")
 trace_case("trace_header_only", csv("arrived_at,num_prefill_tokens,num_decode_tokens"),
@@ -301,6 +316,10 @@ for p, d, tag in (("nan", "10", "prefill_nan"), ("1e30", "10", "prefill_1e30"), 
                   ("100", "-1e30", "decode_neg_1e30")):
     case(f"lentrace_{tag}", "llmsim", f"{LT} {FEW}", want="lengths.csv", files={"lengths.csv": lengths(f"{p},{d},10,1.0")},
          note="KNOWN: float -> int cast of token counts (TraceLengths)")
+case("lentrace_fraction", "llmsim", f"{LT} {FEW}", want="lengths.csv:32: column 'num_decode_tokens'",
+     files={"lengths.csv": lengths("100,10.25,110,1.0")}, note="KNOWN (issue 26): fractional token counts accepted")
+case("lentrace_duplicate_column", "llmsim", f"{LT} {FEW}", want="appears twice",
+     files={"lengths.csv": csv("num_prefill_tokens,num_decode_tokens,num_decode_tokens", "100,10,10")})
 case("lentrace_gz_truncated", "llmsim", f"{S(LG, '{name: trace, trace_file: @DIR@/lengths.csv.gz}')} {FEW}",
      want="lengths.csv.gz",
      files={"lengths.csv.gz": gz_truncated(lengths(*[f"{200 + i},{20 + i % 7},0,0" for i in range(3000)]))},
@@ -464,3 +483,18 @@ case("sweep_output_is_directory", "sweep", "run @DIR@/s.yaml -o @DIR@/outdir", b
 case("sweep_merge_nothing_run", "sweep", "merge @DIR@/s.yaml -o @DIR@/out.h5", base=None, expect=1,
      want="not finished", files={"s.yaml": sweep_yaml(AX)},
      note="merge before any configuration ran: exit 1 (documented 'any other failure'), nothing written")
+
+# ---------------------------------------------------------------------------------------------------------------
+section("echo")  # runaway values in messages are cut (util/error.cpp shorten_long_words, app/cli_failure_message.hpp)
+LONG = "x" * 10000  # issue 26: a 10,000-character name was echoed whole (the harness caps a message at 4 KiB)
+case("echo_long_scheduler_name", "llmsim", S(RS + ".name", LONG), want="replica_scheduler.name")
+case("echo_long_routing_name", "llmsim", S(RT + ".name", LONG), want="routing.name")
+case("echo_long_key", "llmsim", S("cluster." + LONG, "1"), want="cluster")
+case("echo_long_model_path", "llmsim", S(REP + ".model", LONG), want="model")
+case("echo_long_seed", "llmsim", S("seed", LONG), want="seed")
+case("echo_long_config_path", "llmsim", f"--config @DIR@/{LONG}.yaml", base=None, want="--config")
+case("echo_long_option", "llmsim", f"--{LONG}", want="not expected")
+case("echo_long_sweep_file", "sweep", f"run @DIR@/{LONG}.yaml", want="job")
+case("echo_long_predictor_config", "predictor", f"train -c @DIR@/{LONG}.yaml", base=None, want="config")
+case("echo_long_trace_cell", "llmsim", "", files={"replay.yaml": replay_config(), "trace.csv": trace("0.5,200," + LONG)},
+     want="trace.csv:3", **T)

@@ -7,10 +7,15 @@
 
 namespace llmsim {
 
-/// Base of all llmsim errors.
+/// `message` with every word (a run of non-blank characters) longer than 256 characters cut to its first 80 and
+/// its length, so that an echoed runaway input (a 10,000-character name, cell, key or path) cannot flood the
+/// terminal while file, key and valid values stay readable.
+std::string shorten_long_words(const std::string& message);
+
+/// Base of all llmsim errors; the message is passed through shorten_long_words.
 class Error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& message);
 };
 
 /// A configuration file or option is invalid. The message names the file, the key and the valid values.

@@ -34,15 +34,22 @@ std::string where(const std::string& origin, const YAML::Mark& m) {
 }
 
 constexpr std::size_t kMaxNodes = 1'000'000;  // far above any config; stops alias bombs ("billion laughs")
+constexpr std::size_t kMaxDepth = 64;           // far above any config; stops an alias that contains itself
 
-// Keys must be plain scalars given once; `budget` counts nodes visited (aliases are visited once per use).
-void check_keys(const YAML::Node& n, const std::string& origin, std::size_t& budget) {
+// Keys must be plain scalars given once; `budget` counts nodes visited (aliases are visited once per use), `depth`
+// the nesting of `n` (an alias inside its own anchor nests without end).
+void check_keys(const YAML::Node& n, const std::string& origin, std::size_t& budget, std::size_t depth) {
   if (++budget > kMaxNodes) {
     throw ConfigError(origin + ": more than " + std::to_string(kMaxNodes) +
                       " YAML nodes once aliases are expanded; a config is far smaller");
   }
+  if (depth > kMaxDepth) {
+    throw ConfigError(where(origin, n.Mark()) + ": values nested more than " + std::to_string(kMaxDepth) +
+                      " levels deep once aliases are expanded (an alias inside its own anchor, as in 'a: &a {b: *a}', "
+                      "never ends); a config is far flatter");
+  }
   if (n.IsSequence()) {
-    for (const YAML::Node& item : n) check_keys(item, origin, budget);
+    for (const YAML::Node& item : n) check_keys(item, origin, budget, depth + 1);
   }
   if (!n.IsMap()) return;
   std::map<std::string, YAML::Mark> seen;
@@ -55,7 +62,7 @@ void check_keys(const YAML::Node& n, const std::string& origin, std::size_t& bud
       throw ConfigError(where(origin, kv.first.Mark()) + ": key '" + key + "' given twice (first at line " +
                         std::to_string(it->second.line + 1) + "); remove one");
     }
-    check_keys(kv.second, origin, budget);
+    check_keys(kv.second, origin, budget, depth + 1);
   }
 }
 
@@ -69,7 +76,7 @@ YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
     throw ConfigError(where(origin, e.mark) + ": YAML syntax error: " + e.msg);
   }
   std::size_t budget = 0;
-  check_keys(n, origin, budget);
+  check_keys(n, origin, budget, 0);
   return n;
 }
 

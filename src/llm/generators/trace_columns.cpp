@@ -24,6 +24,11 @@ std::vector<std::int64_t> scaled_token_counts(const CsvTable& trace, const std::
                                    "below 2^53 after the scale factor {:g})",
                                    trace.path(), trace.line_of(r), name, raw[r], scale));
     }
+    if (raw[r] != std::floor(raw[r])) {
+      throw InputError(fmt::format("{}:{}: column '{}': {:g} is not a whole number of tokens (a trace counts tokens; "
+                                   "scale fractionally with prefill_scale_factor / decode_scale_factor instead)",
+                                   trace.path(), trace.line_of(r), name, raw[r]));
+    }
     out[r] = static_cast<std::int64_t>(scaled);
   }
   return out;
