@@ -13,7 +13,7 @@
 namespace llmsim::app {
 
 void require_same_inputs(des::Transport& transport, const std::string& what, const std::string& resolved) {
-  ContentDigest digest;
+  ContentDigest digest(DigestAlgorithm::xxh3_128);
   digest.add_text(resolved);
   digest.add_file("/proc/self/exe");
   const std::vector<int> differing = des::ranks_differing_from_root(transport, digest.hex());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ContentDigest: SHA-1 of texts and files, as 40 hex digits (cache keys, sweep part checksums).
+// ContentDigest: SHA-1 or XXH3-128 of texts and files, as hex digits (cache keys, fingerprints, sweep part checksums).
 #pragma once
 
 #include <memory>
@@ -7,10 +7,16 @@
 
 namespace llmsim {
 
-/// Incremental SHA-1 (Boost's). Not for security: it detects changed inputs and damaged files.
+/// Which hash a ContentDigest computes. Neither is for security: both detect changed inputs and damaged files.
+enum class DigestAlgorithm {
+  sha1,      ///< 40 hex digits, Boost's SHA-1 (~140 MB/s here): sweep part checksums, which outlive a build
+  xxh3_128,  ///< 32 hex digits, xxHash's XXH3-128 (~10 GB/s here): cache keys and rank fingerprints
+};
+
+/// Incremental digest of texts and files.
 class ContentDigest {
  public:
-  ContentDigest();
+  explicit ContentDigest(DigestAlgorithm algorithm);
   ~ContentDigest();
   ContentDigest(const ContentDigest&) = delete;
   ContentDigest& operator=(const ContentDigest&) = delete;
@@ -19,15 +25,16 @@ class ContentDigest {
   void add_text(const std::string& text);
   /// Adds every byte of the file at `path`; throws Error if it cannot be read.
   void add_file(const std::string& path);
-  /// The digest of everything added so far (40 lower-case hex digits).
+  /// The digest of everything added so far (lower-case hex digits).
   std::string hex() const;
 
  private:
+  void add_bytes(const void* data, std::size_t size);
   struct State;
   std::unique_ptr<State> state_;
 };
 
-/// SHA-1 of the bytes of one file.
-std::string file_digest(const std::string& path);
+/// The digest of the bytes of one file.
+std::string file_digest(const std::string& path, DigestAlgorithm algorithm);
 
 }  // namespace llmsim

@@ -66,7 +66,7 @@ hid_t Writer::create_dataset(hid_t loc, const char* name, hid_t file_type, std::
 void Writer::compound_dataset(hid_t loc, const char* name, hid_t file_type, hid_t mem_type, const void* rows,
                               std::size_t count, const std::vector<std::pair<const char*, std::string>>& attrs) const {
   Handle ds(create_dataset(loc, name, file_type, count), H5Dclose);
-  if (count > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
+  if (count > 0) write_rows(ds.get(), mem_type, H5S_ALL, H5S_ALL, rows, count * H5Tget_size(mem_type));
   for (const auto& [attr, value] : attrs) string_attr(ds.get(), attr, value);
 }
 
@@ -89,6 +89,15 @@ hid_t DatasetStream::create(const Writer& w, hid_t loc, const Schema& schema, hi
     offset += H5Tget_size(little_endian);
   }
   return w.create_dataset(loc, schema.name, disk.get(), count);
+}
+
+void Writer::write_rows(hid_t dataset, hid_t mem_type, hid_t mem_space, hid_t file_space, const void* rows,
+                        std::size_t bytes) const {
+  // At least 64 KiB, so that one element of any type fits (a variable-length string takes 16 bytes on disk).
+  const std::size_t buffer = std::clamp(bytes, std::size_t{64} << 10, std::size_t{256} << 10);
+  Handle dxpl(check(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate"), H5Pclose);
+  check(H5Pset_buffer(dxpl.get(), buffer, nullptr, nullptr), "H5Pset_buffer");
+  check(H5Dwrite(dataset, mem_type, mem_space, file_space, dxpl.get(), rows), "H5Dwrite");
 }
 
 void DatasetStream::append(const void* rows, std::size_t n) {
@@ -130,7 +139,7 @@ void DatasetStream::close() {
 
 void DatasetStream::write(const std::byte* rows, std::size_t n) {
   if (written_ == 0 && n == count_) {  // everything at once
-    w_.check(H5Dwrite(ds_.get(), mem_.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
+    w_.write_rows(ds_.get(), mem_.get(), H5S_ALL, H5S_ALL, rows, n * schema_.record_size);
   } else {
     const hsize_t start[1] = {written_};
     const hsize_t rows_here[1] = {n};
@@ -138,7 +147,7 @@ void DatasetStream::write(const std::byte* rows, std::size_t n) {
     w_.check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, rows_here, nullptr),
              "H5Sselect_hyperslab");
     Handle mem_space(w_.check(H5Screate_simple(1, rows_here, nullptr), "H5Screate_simple"), H5Sclose);
-    w_.check(H5Dwrite(ds_.get(), mem_.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, rows), "H5Dwrite");
+    w_.write_rows(ds_.get(), mem_.get(), mem_space.get(), file_space.get(), rows, n * schema_.record_size);
   }
   written_ += n;
 }

@@ -107,7 +107,7 @@ SweepStore::Scan SweepStore::scan() const {
     }
     std::string got;
     try {
-      got = file_digest(part_path(id));
+      got = file_digest(part_path(id), DigestAlgorithm::sha1);
     } catch (const Error& e) {
       out.damaged.emplace_back(id, std::string("unreadable: ") + e.what());
       continue;
@@ -149,7 +149,7 @@ void SweepStore::write_part(const SweepPart& part) const {
     fsync_file(tmp);
     StagedFiles staged;
     detail::OutputFile sum(checksum_path(part.id), staged);
-    sum.stream() << file_digest(tmp) << ' ' << part.id << '\n';
+    sum.stream() << file_digest(tmp, DigestAlgorithm::sha1) << ' ' << part.id << '\n';
     sum.finish();
     staged.commit();
   } catch (...) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "table_cache.hpp"
+
 namespace llmsim::llm::detail {
 
 // Each table is parsed from `path` and validated, or read from the binary cache under `cache_dir` ("" = none)
@@ -22,7 +24,7 @@ class TokenTable {
 
  private:
   std::string op_;
-  std::vector<double> values_;
+  TableValues values_;
 };
 
 /// Decode attention keyed by (batch_size 1..B, kv_cache_size 0..K step g).
@@ -36,7 +38,7 @@ class DecodeTable {
 
  private:
   void parse(const std::string& path);
-  std::vector<double> values_;
+  TableValues values_;
   std::int64_t max_batch_ = 0;
   std::int64_t max_kv_ = 0;
   std::int64_t granularity_ = 0;
@@ -53,7 +55,7 @@ class PrefillTable {
 
  private:
   void parse(const std::string& path);
-  std::vector<double> values_;
+  TableValues values_;
   std::int64_t max_kv_ = 0;
   std::int64_t max_chunk_ = 0;
   std::int64_t granularity_ = 0;

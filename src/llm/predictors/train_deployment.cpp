@@ -203,7 +203,7 @@ std::string node_text(const NodeSpec& n) {
 
 std::string deployment_key(const PredictorConfig& config, const PoolConfig& cluster) {
   const ReplicaConfig& r = cluster.replica;
-  ContentDigest h;
+  ContentDigest h(DigestAlgorithm::xxh3_128);
   h.add_text(kFormat);
   std::ostringstream o;
   o << r.model.name << ' ' << r.model.num_layers << ' ' << r.model.num_q_heads << ' ' << r.model.num_kv_heads << ' '

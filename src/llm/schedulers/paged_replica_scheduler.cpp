@@ -63,8 +63,11 @@ bool PagedReplicaScheduler::do_reserve_transfer(RequestId id) {
 }
 
 void PagedReplicaScheduler::sort_running_by_arrival() {
-  std::stable_sort(running_.begin(), running_.end(),
-                   [this](RequestId a, RequestId b) { return request(a).arrived_at() < request(b).arrived_at(); });
+  const auto earlier = [this](RequestId a, RequestId b) { return request(a).arrived_at() < request(b).arrived_at(); };
+  // Usually in order already; a stable sort leaves a sorted list as it is, without allocating its buffer.
+  if (!std::is_sorted(running_.begin(), running_.end(), earlier)) {
+    std::stable_sort(running_.begin(), running_.end(), earlier);
+  }
 }
 
 }  // namespace llmsim::llm::detail

@@ -15,6 +15,11 @@ std::int64_t SarathiReplicaScheduler::next_tokens(const Request& r, std::int64_t
 std::optional<Batch> SarathiReplicaScheduler::get_next_batch() {
   std::vector<RequestId> ids;
   std::vector<std::int64_t> tokens;
+  // Room for every running and queued request up to the cap: one allocation each instead of a growth series.
+  const std::size_t most = std::min(running_.size() + request_queue_.size(),
+                                    static_cast<std::size_t>(std::max<std::int64_t>(max_micro_batch_size(), 1)));
+  ids.reserve(most);
+  tokens.reserve(most);
   std::int64_t batch_tokens = 0;
   const auto add = [&](RequestId id, std::int64_t n) {
     ids.push_back(id);

@@ -9,9 +9,11 @@
 #include <fstream>
 #include <functional>
 #include <tuple>
+#include <vector>
 #include <string>
 
 #include "llmsim/llm/execution_time.hpp"
+#include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/util/error.hpp"
 
 namespace llmsim::llm {
@@ -188,6 +190,25 @@ TEST(VidurTablePredictor, ParsedTablesAreCachedByContentAndADamagedCacheIsIgnore
     f.write(reinterpret_cast<const char*>(&negative), sizeof negative);
   }
   EXPECT_EQ(predict(), parsed);
+}
+
+TEST(VidurTablePredictor, TableFilesAreTheOperatorWithEightLowerCaseHexDigits) {
+  const fs::path dir = fs::temp_directory_path() / "llmsim_pred_table_names";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"add_0123abcd_predictions.csv.gz", "add_89efabcd_predictions.csv.gz",
+                           "add_0123ABCD_predictions.csv.gz", "add_0123abc_predictions.csv.gz",
+                           "add_0123abcde_predictions.csv.gz", "add_0123abcd_predictions.csv",
+                           "xadd_0123abcd_predictions.csv.gz",
+                           "add-0123abcd_predictions.csv.gz", "add_0123abcd_predictions.csv.gz.tmp",
+                           "mlp_add_0123abcd_predictions.csv.gz"}) {
+    std::ofstream(dir / name) << "";
+  }
+  EXPECT_EQ(vidur_table_files(dir.string(), "add"),
+            (std::vector<std::string>{(dir / "add_0123abcd_predictions.csv.gz").string(),
+                                      (dir / "add_89efabcd_predictions.csv.gz").string()}));
+  EXPECT_EQ(vidur_table_files(dir.string(), "mlp_add").size(), 1u);
+  EXPECT_TRUE(vidur_table_files(dir.string(), "mlp").empty());
 }
 
 TEST(VidurTablePredictor, ModelTimeSumsTwoAllReducesPerLayerAndAddOnce) {
