@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -83,10 +84,12 @@ int predictor_compare(const PredictorOptions& o) {
   const auto predictor = llm::make_execution_time_predictor(pool.predictor, pool);
   std::printf("%-25s %9s %9s %11s %9s %9s\n", "operator", "points", "in domain", "median %", "P90 %", "max %");
   bool ok = true;
+  const std::map<std::string, std::vector<std::string>> tables = llm::vidur_table_files(o.tables_dir);
   for (const llm::OperatorInfo& info : predictor->describe()) {
     const std::string op = llm::op_name(info.op);
-    const std::vector<std::string> files = llm::vidur_table_files(o.tables_dir, op);
-    if (files.empty()) continue;  // Vidur has no table for it (e.g. its table dir is for another TP)
+    const auto it = tables.find(op);
+    if (it == tables.end()) continue;  // Vidur has no table for it (e.g. its table dir is for another TP)
+    const std::vector<std::string>& files = it->second;
     if (files.size() > 1) throw InputError(o.tables_dir + ": several " + op + " tables; keep one");
     const CsvTable t = CsvTable::read(files.front());
     const std::vector<double> vidur = t.numeric_column("prediction");

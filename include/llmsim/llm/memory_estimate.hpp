@@ -41,6 +41,10 @@ struct MemoryEstimate {
 /// set); 0 requests for a trace (bounded by the trace reader's size limit, counted after generation).
 MemoryEstimate estimate_memory(const SimulationConfig& config);
 
+/// Batches of one request each: one per decode token and prefill chunk (the smallest chunk of any pool). An upper
+/// bound on a run's batches unless requests are restarted.
+double batch_bound(const SimulationConfig& config, const std::vector<RequestSpec>& requests);
+
 /// With the generated requests: every request, and with batch metrics an upper bound on the batches (one per
 /// decode token plus one per prefill chunk of each request, i.e. batches of one request).
 MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector<RequestSpec>& requests);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,10 @@ using PredictorPlugin =
 /// Every predictor (`execution_time_predictor.name`), in the order `--list` and error messages show them.
 const std::vector<PredictorPlugin>& predictors();
 
-/// The `<op>_<hash>_predictions.csv.gz` files of Vidur's prediction tables in `dir`, sorted (vidur_table needs exactly
-/// one per operator it uses); InputError if `dir` is not a directory.
-std::vector<std::string> vidur_table_files(const std::string& dir, const std::string& op);
+/// Vidur's prediction tables in `dir` by operator: the paths of its `<op>_<8 hex digits>_predictions.csv.gz` files,
+/// sorted (vidur_table needs exactly one per operator it uses; other files are ignored). InputError if `dir` is not
+/// a directory.
+std::map<std::string, std::vector<std::string>> vidur_table_files(const std::string& dir);
 
 /// The default predictor cache: $LLMSIM_PREDICTOR_CACHE if set ("" or "none" = no cache), else
 /// $XDG_CACHE_HOME/llmsim/predictors, else $HOME/.cache/llmsim/predictors, else none.

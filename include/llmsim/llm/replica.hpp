@@ -63,6 +63,8 @@ class Replica final : public des::Entity {
   /// Requests this replica completed so far.
   std::int64_t completed_requests() const { return completed_; }
   ReplicaMetrics::StoredRows stored_rows() const { return metrics_.stored_rows(); }
+  /// Room for `rows` batch rows, when they are kept (ReplicaMetrics::reserve_batches).
+  void reserve_batch_rows(std::size_t rows) { metrics_.reserve_batches(rows); }
   /// Moves this replica's metric rows into `out` (once, after the run).
   void finish(SimulationResults& out);
 

@@ -34,6 +34,11 @@ class ReplicaMetrics {
     std::size_t time_series = 0;
   };
   StoredRows stored_rows() const { return {batches_.size(), tokens_.size(), time_series_.size()}; }
+  /// Room for `rows` batch rows if batch rows are kept. Reserved pages cost nothing until a row is written in them;
+  /// growing by doubling instead wrote ~2.7 times the pages the rows need (a third of a small run's page faults).
+  void reserve_batches(std::size_t rows) {
+    if (keep_batches_) batches_.reserve(rows);
+  }
 
   /// Moves this replica's rows into `out` (call once, at the end of the run).
   void finish(std::int64_t num_blocks, SimulationResults& out);

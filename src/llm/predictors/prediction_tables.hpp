@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,9 @@ class PrefillTable {
   std::int64_t granularity_ = 0;
 };
 
-/// Path of the one `<op>_<hash>_predictions.csv.gz` file in `dir`; throws InputError if none or several.
-std::string find_table_file(const std::string& dir, const std::string& op);
+/// Path of the one table file of `op` among `tables` (vidur_table_files of `dir`); throws InputError if none or
+/// several.
+std::string find_table_file(const std::map<std::string, std::vector<std::string>>& tables, const std::string& dir,
+                            const std::string& op);
 
 }  // namespace llmsim::llm::detail

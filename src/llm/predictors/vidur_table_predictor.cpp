@@ -2,8 +2,12 @@
 // vidur_table predictor: Vidur's precomputed prediction tables (predictor spec 2.5, 2.6).
 #include "vidur_table_predictor.hpp"
 
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
+#include "llmsim/llm/predictor_registry.hpp"
 #include "llmsim/util/error.hpp"
 
 #include "prediction_tables.hpp"
@@ -29,11 +33,13 @@ class VidurTablePredictor final : public StagePredictor<VidurTablePredictor> {
 
 VidurTablePredictor::VidurTablePredictor(const PredictorConfig& config, const PoolConfig& cluster)
     : StagePredictor(config, cluster) {
+  const std::map<std::string, std::vector<std::string>> tables = vidur_table_files(config.table_dir);
   for (int i = 0; i < kNumOps; ++i) {
     const auto op = static_cast<Op>(i);
     if (op == Op::all_reduce && shape().tensor_parallel == 1) continue;
     if (op == Op::send_recv && shape().num_stages == 1) continue;
-    const std::string& file = files_[static_cast<std::size_t>(i)] = find_table_file(config.table_dir, op_name(op));
+    const std::string& file = files_[static_cast<std::size_t>(i)] =
+        find_table_file(tables, config.table_dir, op_name(op));
     if (op == Op::attn_decode) {
       decode_ = DecodeTable(file, config.cache_dir);
     } else if (op == Op::attn_prefill) {

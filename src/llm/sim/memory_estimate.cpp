@@ -68,6 +68,19 @@ MemoryEstimate estimate_memory(const SimulationConfig& config) {
   return e;
 }
 
+double batch_bound(const SimulationConfig& config, const std::vector<RequestSpec>& requests) {
+  std::int64_t chunk = std::numeric_limits<std::int64_t>::max();
+  for (const PoolConfig& p : config.cluster.pools) {
+    if (p.replica_scheduler.name == "sarathi") chunk = std::min<std::int64_t>(chunk, p.replica_scheduler.chunk_size);
+  }
+  double batches = 0;
+  for (const RequestSpec& r : requests) {
+    const std::int64_t c = std::min(chunk, std::max<std::int64_t>(r.num_prefill_tokens, 1));
+    batches += static_cast<double>(r.num_decode_tokens + (r.num_prefill_tokens + c - 1) / c);
+  }
+  return batches;
+}
+
 MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector<RequestSpec>& requests) {
   MemoryEstimate e;
   e.replicas = config.cluster.num_replicas();
@@ -75,18 +88,9 @@ MemoryEstimate estimate_memory(const SimulationConfig& config, const std::vector
   e.requests = static_cast<double>(requests.size());
   const MetricsConfig& m = config.metrics;
   if (m.store_batch_metrics || m.enable_chrome_trace || m.store_time_series) {
-    // Batches of one request each: one per decode token and prefill chunk (the smallest chunk of any pool).
-    std::int64_t chunk = std::numeric_limits<std::int64_t>::max();
     int stages = 1;
-    for (const PoolConfig& p : config.cluster.pools) {
-      if (p.replica_scheduler.name == "sarathi") chunk = std::min<std::int64_t>(chunk, p.replica_scheduler.chunk_size);
-      stages = std::max(stages, p.replica.num_pipeline_stages);
-    }
-    double batches = 0;
-    for (const RequestSpec& r : requests) {
-      const std::int64_t c = std::min(chunk, std::max<std::int64_t>(r.num_prefill_tokens, 1));
-      batches += static_cast<double>(r.num_decode_tokens + (r.num_prefill_tokens + c - 1) / c);
-    }
+    for (const PoolConfig& p : config.cluster.pools) stages = std::max(stages, p.replica.num_pipeline_stages);
+    const double batches = batch_bound(config, requests);
     // A Chrome trace keeps one record per batch and pipeline stage as well.
     if (m.store_batch_metrics || m.enable_chrome_trace) {
       e.batches = m.enable_chrome_trace ? batches * (1 + stages) : batches;

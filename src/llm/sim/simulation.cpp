@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 
+#include "llmsim/llm/memory_estimate.hpp"
 #include "llmsim/llm/replica.hpp"
 #include "llmsim/llm/result_stats.hpp"
 #include "llmsim/llm/router.hpp"
@@ -76,6 +77,9 @@ Simulation::Simulation(const SimulationConfig& config, std::vector<RequestSpec> 
                       " ranks (a KV transfer is a message between replicas; the smallest delay is the lookahead), "
                       "e.g. 10us");
   }
+  // Each replica's share of the run's batch bound; a replica given more simply grows its rows.
+  const double batch_rows =
+      config.metrics.store_batch_metrics ? batch_bound(config, requests) / cluster.num_replicas() + 1 : 0;
   if (ranks > 1) {
     requests_ = RequestStore(std::move(requests));
   } else {
@@ -108,6 +112,7 @@ Simulation::Simulation(const SimulationConfig& config, std::vector<RequestSpec> 
                                                                     requests_, *predictors_[p], config.metrics,
                                                                     disaggregation_.get())
                                         : nullptr);
+    if (replicas_.back()) replicas_.back()->reserve_batch_rows(static_cast<std::size_t>(batch_rows));
   }
   // Every rank builds the routing policies: its replicas must know which load they read; rank 0's router runs them.
   arrivals.policy = make_global_scheduler(cluster.global_scheduler, arrival_context);

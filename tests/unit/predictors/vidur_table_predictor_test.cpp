@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <tuple>
 #include <vector>
 #include <string>
@@ -204,11 +205,13 @@ TEST(VidurTablePredictor, TableFilesAreTheOperatorWithEightLowerCaseHexDigits) {
                            "mlp_add_0123abcd_predictions.csv.gz"}) {
     std::ofstream(dir / name) << "";
   }
-  EXPECT_EQ(vidur_table_files(dir.string(), "add"),
-            (std::vector<std::string>{(dir / "add_0123abcd_predictions.csv.gz").string(),
-                                      (dir / "add_89efabcd_predictions.csv.gz").string()}));
-  EXPECT_EQ(vidur_table_files(dir.string(), "mlp_add").size(), 1u);
-  EXPECT_TRUE(vidur_table_files(dir.string(), "mlp").empty());
+  using Tables = std::map<std::string, std::vector<std::string>>;
+  EXPECT_EQ(vidur_table_files(dir.string()),
+            (Tables{{"add",
+                     {(dir / "add_0123abcd_predictions.csv.gz").string(),
+                      (dir / "add_89efabcd_predictions.csv.gz").string()}},
+                    {"mlp_add", {(dir / "mlp_add_0123abcd_predictions.csv.gz").string()}},
+                    {"xadd", {(dir / "xadd_0123abcd_predictions.csv.gz").string()}}}));
 }
 
 TEST(VidurTablePredictor, ModelTimeSumsTwoAllReducesPerLayerAndAddOnce) {
