@@ -11,5 +11,5 @@ $SUDO apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 \
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev libhdf5-dev hdf5-tools \
   libboost-serialization-dev libspdlog-dev libeigen3-dev libgtest-dev \
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libxxhash-dev \
-  python3-h5py python3-numpy python3-pandas python3-matplotlib python3-sklearn \
+  python3-h5py python3-numpy python3-pandas python3-matplotlib python3-sklearn python3-torch python3-yaml \
   slurmctld slurmd slurm-client munge
