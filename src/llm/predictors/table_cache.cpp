@@ -63,7 +63,7 @@ std::optional<CachedTable> load_cached_table(const std::string& dir, const std::
   const auto* bytes = static_cast<const char*>(map);
   CachedTable t;
   t.grid.resize(counts[0]);
-  std::memcpy(t.grid.data(), bytes + kHeaderBytes, 8 * counts[0]);
+  if (counts[0] > 0) std::memcpy(t.grid.data(), bytes + kHeaderBytes, 8 * counts[0]);  // token tables have no grid
   // The values start 8-byte aligned: the mapping is page-aligned and the header and grid are 8-byte words.
   const auto* values = reinterpret_cast<const double*>(bytes + kHeaderBytes + 8 * counts[0]);
   t.values = TableValues(std::move(mapping), values, counts[1]);
