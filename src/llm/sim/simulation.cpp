@@ -295,7 +295,8 @@ SimulationResults Simulation::finish(SimulationResults all) {
   std::sort(all.operator_times.begin(), all.operator_times.end(), by([](const OperatorTimeRecord& t) {
               return std::tuple(t.replica_id, t.operator_id, t.source_id);
             }));
-  sort_unique_keys(all.tokens, by([](const TokenRecord& t) { return std::pair(t.request_id, t.token_index); }));
+  std::sort(all.tokens.begin(), all.tokens.end(),
+            by([](const TokenRecord& t) { return std::pair(t.request_id, t.token_index); }));
   std::sort(all.time_series.begin(), all.time_series.end(),
             by([](const TimeSeriesRecord& s) { return std::pair(s.replica_id, s.time); }));
   std::sort(all.prefix_cache.begin(), all.prefix_cache.end(),
