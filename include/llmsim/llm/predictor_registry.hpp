@@ -2,8 +2,8 @@
 // The registry of execution-time predictors: name, config keys, one-line description and factory of each.
 #pragma once
 
-#include <memory>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 

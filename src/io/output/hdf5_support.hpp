@@ -69,7 +69,7 @@ class Writer {
 
   /// H5Dwrite of `bytes` bytes of rows, with HDF5's type-conversion buffers sized to them (64 to 256 KiB instead of
   /// HDF5's 1 MiB): HDF5 allocates and zeroes them for every write that converts (padded rows in memory, packed on
-  /// disk), and at 1 MiB each they were a third of a small run's fresh memory pages.
+  /// disk), and at 1 MiB each they were about a quarter of a small run's fresh memory pages.
   void write_rows(hid_t dataset, hid_t mem_type, hid_t mem_space, hid_t file_space, const void* rows,
                   std::size_t bytes) const;
 

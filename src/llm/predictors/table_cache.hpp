@@ -12,7 +12,7 @@
 namespace llmsim::llm::detail {
 
 /// A table's operator times, parsed into memory or mapped read-only from its cache file (a 2 MiB prefill table is
-/// then neither zeroed nor copied: most of its pages are never touched by a run). Copies share the storage.
+/// then read from the page cache in place instead of being zero-filled and copied). Copies share the storage.
 class TableValues {
  public:
   TableValues() = default;
